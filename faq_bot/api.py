@@ -1,0 +1,56 @@
+"""The JSON API: `POST /api/v1/ask` and `GET /api/v1/faq`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from faq_bot.engine import QuestionError, validate_question
+from faq_bot.errors import error_response
+from faq_bot.services import services
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+CHANNELS = ("web", "slack", "cli", "api")
+
+
+def read_json_object() -> dict[str, Any]:
+    """The request's JSON object body, or QuestionError with the contract's code and status."""
+    if not request.is_json:
+        raise QuestionError("unsupported_media_type", "Send the body as JSON with the header "
+                            "Content-Type: application/json.", 415)
+    body = request.get_json(silent=True)
+    if body is None:
+        raise QuestionError("invalid_json", "The body is not valid JSON. Send e.g. "
+                            '{"question": "What is kratom?"}.')
+    if not isinstance(body, dict):
+        raise QuestionError("invalid_body", "The body must be a JSON object, e.g. "
+                            '{"question": "What is kratom?"}.')
+    return body
+
+
+@bp.errorhandler(QuestionError)
+def _question_error(exc: QuestionError) -> Response:
+    return error_response(exc.status, exc.code, exc.message)
+
+
+@bp.post("/ask")
+def ask() -> Response:
+    """Answer one question with a reply of the contract."""
+    body = read_json_object()
+    question = validate_question(body.get("question"))
+    channel = body.get("channel", "api")
+    if channel not in CHANNELS:
+        raise QuestionError("invalid_channel", '"channel" must be one of '
+                            + ", ".join(CHANNELS) + " (or left out).")
+    reply = services().ask(question, channel)
+    return jsonify(reply.to_dict())
+
+
+@bp.get("/faq")
+def faq() -> Response:
+    """The curated entries: id, question and section."""
+    entries = services().store.engine.faq.entries
+    return jsonify({"entries": [{"id": e.id, "question": e.question, "section": e.section}
+                                for e in entries]})

@@ -1,0 +1,36 @@
+"""The Flask app factory: settings, the FAQ store, and one blueprint per feature."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from faq_bot import api, errors, health, openapi
+from faq_bot.config import Settings
+from faq_bot.services import Services
+from faq_bot.store import FaqStore
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the WSGI app. `config` is Settings, or overrides on top of the environment.
+
+    Raises FaqInvalid when the FAQ has problems: the service never starts on a bad FAQ.
+    """
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env(**dict(config or {}))
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["faq_bot"] = Services(settings, FaqStore(settings))
+    errors.register(app)
+    for blueprint in (api.bp, health.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,128 @@
+"""The `faq-bot` command: serve, ask, check and eval. Each command parses its options and calls
+the library; nothing here decides what a reply says."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from faq_bot.config import ConfigError, Settings
+from faq_bot.engine import Engine, QuestionError, validate_question
+from faq_bot.loader import FaqInvalid, check_faq, load_faq
+from faq_bot.replies import Reply
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(f"bad setting: {exc}") from None
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        faq = load_faq(settings.data_dir, country=settings.country,
+                       source_url=settings.source_url)
+    except FaqInvalid as exc:
+        click.echo("The FAQ has problems (run `faq-bot check`):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    return Engine(faq)
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as plain text for a terminal."""
+    lines = [f"[{reply.kind}{'/' + reply.topic if reply.topic else ''}] {reply.text}"]
+    if reply.source and reply.kind == "answer":
+        lines.append(f'  Source: {reply.source.title}, "{reply.source.section}"')
+        if reply.source.quote:
+            lines.append(f'  Quote: "{reply.source.quote}"')
+    for note in reply.context:
+        lines.append(f"  Note: {note.text} ({note.title}{', ' + note.url if note.url else ''})")
+    for s in reply.suggestions:
+        lines.append(f"  - {s.question}")
+    lines.append(f"  {reply.safety}")
+    return "\n".join(lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="faq-bot")
+def main() -> None:
+    """A safety-first FAQ chatbot about kratom and sleep."""
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the reply as the API's JSON.")
+def ask(question: str, as_json: bool) -> None:
+    """Answer QUESTION from the FAQ."""
+    try:
+        question = validate_question(question)
+    except QuestionError as exc:
+        raise click.UsageError(exc.message) from None
+    reply = _engine(_settings()).ask(question)
+    if as_json:
+        click.echo(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(reply))
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="The FAQ folder to check (default: FAQ_BOT_DATA_DIR or the bundled one).")
+def check(data_dir: Path | None) -> None:
+    """Validate the FAQ; exit non-zero with file:line messages on any problem."""
+    settings = _settings()
+    folder = data_dir or settings.data_dir
+    problems = check_faq(folder, country=settings.country)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        sys.exit(1)
+    faq = load_faq(folder, country=settings.country)
+    click.echo(f"OK: {len(faq.entries)} entries, "
+               f"{sum(len(e.phrasings) for e in faq.entries)} phrasings, "
+               f"{len(faq.notes)} context notes, contacts for {faq.policy.country} ({folder})")
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_(file: Path, as_json: bool) -> None:
+    """Score a labelled question FILE; exit non-zero when a bar is missed."""
+    from faq_bot.evaluate import evaluate, format_result, read_questions
+
+    try:
+        items = read_questions(file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine = _engine(_settings())
+    result = evaluate(items, lambda q: engine.ask(q).to_dict())
+    if as_json:
+        click.echo(json.dumps({
+            "categories": {n: {"ok": s.ok, "total": s.total, "rate": s.rate}
+                           for n, s in result.categories.items()},
+            "dose_leaks": len(result.dose_leaks),
+            "failed": result.failed_bars,
+        }, indent=2))
+    else:
+        click.echo(format_result(result))
+    if result.failed_bars:
+        click.echo("below the bar: " + ", ".join(result.failed_bars), err=True)
+        sys.exit(1)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve(gunicorn_args: tuple[str, ...]) -> None:
+    """Serve the API with gunicorn (extra arguments go to gunicorn)."""
+    _settings()
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:faq_bot.gunicorn_conf",
+            *gunicorn_args, "faq_bot:create_app()"]
+    os.execv(sys.executable, argv)

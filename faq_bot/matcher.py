@@ -1,0 +1,207 @@
+"""Fuzzy matching of a question against the curated entries (rapidfuzz).
+
+Each phrasing (canonical question and alternates) is reduced to its content terms: normalised,
+stop words dropped, synonyms and simple word endings folded, typos corrected against the FAQ's
+own vocabulary. An entry's score blends how closely the best phrasing reads like the question
+with how much of the question's weight (rare words weigh more) the entry's vocabulary covers,
+so a question that shares one common word ("sleep") with the FAQ scores low.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from faq_bot.knowledge import Entry
+from faq_bot.normalize import normalise
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "so", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about", "as", "into", "than", "then", "there", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "have", "has", "had", "having", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "i", "me", "my", "mine", "myself", "we", "our", "you", "your", "yours", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "any", "some", "all", "each", "every", "both", "either", "neither", "no", "not", "only", "just", "really", "very", "quite", "much", "many", "more", "most", "less", "such", "same", "other", "own", "also", "too", "again", "ever", "even", "still", "yet", "please", "tell", "explain", "know", "someone", "somebody", "anyone", "anything", "something", "thing", "things", "stuff", "kind", "sort", "like", "get", "got", "let", "say", "says", "said", "go", "going", "gonna", "want", "wanna", "need", "does", "anybody", "guys", "hey", "hi", "hello", "thanks", "okay", "ok", "actually", "basically", "exactly", "literally", "probably", "maybe"]
+)
+
+# Multi-word phrases folded to one term before tokenising; then single-word synonyms.
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{p}\b"), r)
+    for p, r in (
+        (r"7 ?(?:hydroxy ?mitragynine|hydroxy|hydroxymitragynin\w*|oh|h mg|hmg)", "7oh"),
+        (r"seven ?(?:hydroxy ?mitragynine|hydroxy|oh)", "7oh"),
+        (r"mu ?opioid|mu ?receptors?|μ ?opioid", "muopioid"),
+        (r"side ?effects?|adverse effects?|bad effects?|negative effects?|downsides?", "sideeffect"),
+        (r"red ?veins?|red ?vein ?strains?|red strains?|red kratom", "redvein"),
+        (r"red bali", "redbali"),
+        (r"red borneo", "redborneo"),
+        (r"health ?care professionals?|doctors?|physicians?|clinicians?|pharmacists?|gps?|medical professionals?|healthcare providers?", "doctor"),
+        (r"long ?term|prolonged|extended periods?|for years|chronic use", "longterm"),
+        (r"fall(?:ing)? asleep|get(?:ting)? to sleep|drift off|doze off|nod off|knock(?:s|ed)? (?:you |me )?out", "fallasleep"),
+        (r"south ?east asia\w*|southeast asia\w*", "southeastasia"),
+        (r"neuro ?transmitters?", "neurotransmitter"),
+        (r"sleep[- ]wake cycle|circadian rhythm|body clock", "sleepwake"),
+    )
+)
+SYNONYMS = {
+    "kratum": "kratom", "kratoms": "kratom", "ketum": "kratom", "kratum's": "kratom",
+    "mitragyna": "kratom", "speciosa": "kratom",
+    "sleepy": "sleep", "sleeping": "sleep", "slept": "sleep", "asleep": "sleep", "drowsy": "sleep",
+    "insomnia": "sleep", "rest": "sleep", "sleepless": "sleep",
+    "sedating": "sedative", "sedation": "sedative", "sedate": "sedative", "calming": "sedative",
+    "relaxing": "relax", "relaxation": "relax", "relaxed": "relax", "chill": "relax",
+    "calm": "relax",
+    "addictive": "addiction", "addicting": "addiction", "addict": "addiction", "hooked": "addiction",
+    "abuse": "addiction", "misuse": "addiction", "dependence": "addiction",
+    "dependency": "addiction", "dependent": "addiction", "habit": "addiction",
+    "opiate": "opioid", "opiates": "opioid", "opioids": "opioid", "narcotic": "opioid",
+    "stimulant": "stimulating", "stimulation": "stimulating", "energizing": "stimulating",
+    "energy": "stimulating", "energetic": "stimulating", "wired": "stimulating",
+    "stimulate": "stimulating", "upper": "stimulating",
+    "strains": "strain", "varieties": "strain", "variety": "strain", "veins": "vein",
+    "types": "strain", "type": "strain", "kinds": "strain",
+    "risky": "risk", "risks": "risk", "dangerous": "risk", "danger": "risk", "dangers": "risk",
+    "harmful": "risk", "unsafe": "risk", "safe": "safety", "safety": "safety",
+    "studies": "research", "study": "research", "science": "research", "scientific": "research",
+    "evidence": "research", "researchers": "research", "scientists": "research",
+    "trials": "research", "proof": "research", "proven": "research",
+    "neurotransmitters": "neurotransmitter",
+    "serotonine": "serotonin", "seratonin": "serotonin", "dopamin": "dopamine",
+    "melatonine": "melatonin", "melatonen": "melatonin",
+    "receptor": "receptor", "receptors": "receptor",
+    "alkaloid": "alkaloid", "alkaloids": "alkaloid", "compounds": "alkaloid",
+    "compound": "alkaloid", "chemicals": "alkaloid", "chemical": "alkaloid",
+    "ingredients": "alkaloid", "ingredient": "alkaloid", "constituents": "alkaloid",
+    "nauseous": "nausea", "nauseated": "nausea", "queasy": "nausea", "vomiting": "nausea",
+    "dizzy": "dizziness", "lightheaded": "dizziness", "constipated": "constipation",
+    "conclude": "conclusion", "conclusions": "conclusion", "summary": "conclusion",
+    "summarize": "conclusion", "summarise": "conclusion", "verdict": "conclusion",
+    "bottom": "conclusion", "takeaway": "conclusion",
+    "originate": "origin", "origins": "origin", "native": "origin", "comes": "origin",
+    "come": "origin", "grows": "grow", "grown": "grow", "tree": "plant", "leaf": "plant",
+    "leaves": "plant", "herb": "plant", "botanical": "plant",
+    "works": "work", "working": "work", "mechanism": "work", "mechanisms": "work",
+    "affect": "effect", "affects": "effect", "effects": "effect", "impact": "effect",
+    "improve": "better", "improves": "better", "improved": "better", "improvement": "better",
+    "enhance": "better", "helps": "help", "helpful": "help", "aid": "help",
+    "quality": "quality", "duration": "longer", "longer": "longer",
+    "mood": "mood", "happy": "mood", "happiness": "mood", "euphoria": "mood",
+    "dose": "dose", "doses": "dose", "dosage": "dose", "dosing": "dose",
+    "painkiller": "pain", "painrelief": "pain",
+    "interactions": "interaction", "interact": "interaction", "interacts": "interaction",
+    "natural": "natural", "naturally": "natural", "alternative": "alternative",
+    "alternatives": "alternative",
+}
+
+_WORD_END = re.compile(r"(?<=\w{3})(?:ies|es|s|ing|ed|ly)$")
+
+
+def _stem(word: str) -> str:
+    if len(word) <= 4 or word.endswith("ss") or word[-1].isdigit():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return _WORD_END.sub("", word)
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of `text`, before typo correction."""
+    norm = normalise(text)
+    for pattern, repl in PHRASES:
+        norm = pattern.sub(repl, norm)
+    out = []
+    for word in norm.split():
+        if word in STOPWORDS:
+            continue
+        word = SYNONYMS.get(word, word)
+        out.append(_stem(word) if word not in SYNONYMS.values() else word)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An entry and how well it matched, from 0 to 1."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where the scores divide answers, clarifications and fallbacks."""
+
+    answer: float = 0.62
+    clarify: float = 0.50
+    margin: float = 0.06
+    suggest: float = 0.30
+
+
+class Matcher:
+    """Ranks the entries of one FAQ against a question. Built once per loaded FAQ."""
+
+    def __init__(self, entries: tuple[Entry, ...], thresholds: Thresholds | None = None) -> None:
+        self.entries = entries
+        self.thresholds = thresholds or Thresholds()
+        self._phrasings: list[str] = []  # content terms, joined
+        self._fulltext: list[str] = []  # normalised text with its stop words
+        self._terms: list[frozenset[str]] = []
+        self._owner: list[int] = []
+        vocab: list[set[str]] = []
+        for index, entry in enumerate(entries):
+            words: set[str] = set()
+            for phrasing in entry.phrasings:
+                found = terms(phrasing)
+                words.update(found)
+                self._phrasings.append(" ".join(found))
+                self._fulltext.append(normalise(phrasing))
+                self._terms.append(frozenset(found))
+                self._owner.append(index)
+            vocab.append(words)
+        self._vocab = vocab
+        self._all_vocab = sorted(set().union(*vocab)) if vocab else []
+        n = len(entries)
+        df = {w: sum(w in v for v in vocab) for w in self._all_vocab}
+        self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+        # A word the FAQ never uses weighs as much as its rarest word: it is what the question
+        # is about, and the FAQ does not cover it.
+        self._unknown_idf = math.log((n + 1) / 0.5)
+        self._phrasing_weight = [sum(self._idf[w] for w in t) or 1.0 for t in self._terms]
+
+    def _correct(self, word: str) -> str:
+        if word in self._idf or len(word) < 5 or not word.isalpha():
+            return word
+        # Typos rarely change the first letter; requiring it keeps "best" from becoming "test".
+        limit = 1 if len(word) <= 6 else 2
+        choices = [w for w in self._all_vocab if w[0] == word[0]]
+        hit = process.extractOne(word, choices, scorer=DamerauLevenshtein.distance,
+                                 score_cutoff=limit)
+        return hit[0] if hit else word
+
+    def query_terms(self, question: str) -> list[str]:
+        """The question's content terms, with typos corrected against the FAQ's vocabulary."""
+        return list(dict.fromkeys(self._correct(w) for w in terms(question)))
+
+    def rank(self, question: str) -> list[Candidate]:
+        """Every entry scored against `question`, best first."""
+        words = self.query_terms(question)
+        if not words or not self.entries:
+            return []
+        query, full = " ".join(words), normalise(question)
+        weight = {w: self._idf.get(w, self._unknown_idf) for w in words}
+        total = sum(weight.values())
+        fuzzy = {i: s for _, s, i in process.extract(query, self._phrasings,
+                                                     scorer=fuzz.token_sort_ratio, limit=None)}
+        whole = {i: s for _, s, i in process.extract(full, self._fulltext,
+                                                     scorer=fuzz.token_sort_ratio, limit=None)}
+        best = [0.0] * len(self.entries)
+        for i, phrasing_terms in enumerate(self._terms):
+            shared = sum(weight[w] for w in words if w in phrasing_terms)
+            recall = shared / total
+            precision = shared / self._phrasing_weight[i]
+            f1 = 2 * recall * precision / (recall + precision) if shared else 0.0
+            score = 0.6 * f1 + 0.25 * fuzzy[i] / 100 + 0.15 * whole[i] / 100
+            owner = self._owner[i]
+            if score > best[owner]:
+                best[owner] = score
+        ranked = [Candidate(entry, best[i]) for i, entry in enumerate(self.entries)]
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked

@@ -1,0 +1,102 @@
+"""Text normalisation shared by the safety rules and the matcher.
+
+Questions arrive from chat boxes: mixed case, curly quotes, missing apostrophes, text-speak,
+stray control characters. Both the detectors and the matcher see the same cleaned form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and bidi marks are stripped: they can split a word ("do\u200bse") and hide it
+# from the detectors.
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x200E, 0x200F,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+_QUOTES = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
+)
+
+_CONTRACTIONS = [
+    (r"\bcan'?t\b", "can not"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(do|does|did|is|are|was|were|should|would|could|has|have|had|must)n'?t\b", r"\1 not"),
+    (r"\bi'?m\b", "i am"),
+    (r"\bim\b", "i am"),
+    (r"\bi'?ve\b", "i have"),
+    (r"\bive\b", "i have"),
+    (r"\bi'?ll\b", "i will"),
+    (r"\bi'?d\b", "i would"),
+    (r"\b(you|we|they)'re\b", r"\1 are"),
+    (r"\b(you|we|they)'ve\b", r"\1 have"),
+    (r"\b(what|who|where|how|it|that|there|he|she|here)'?s\b", r"\1 is"),
+    (r"\blet'?s\b", "let us"),
+    (r"'s\b", ""),
+]
+_CONTRACTIONS_RE = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+
+# Chat shorthand; each maps a whole token.
+SHORTHAND = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "pls": "please",
+    "plz": "please",
+    "wat": "what",
+    "wut": "what",
+    "wht": "what",
+    "hw": "how",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "tho": "though",
+    "thx": "thanks",
+    "ty": "thanks",
+    "w": "with",
+    "wo": "without",
+    "n": "and",
+    "b4": "before",
+    "2nite": "tonight",
+    "tonite": "tonight",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "kinda": "kind of",
+    "dunno": "do not know",
+}
+
+_NON_WORD = re.compile(r"[^\w\s.%/+-]+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Return `text` NFKC-normalised, without control or invisible characters."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in text
+    )
+
+
+def normalise(text: str) -> str:
+    """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
+    text = clean(text).lower().translate(_QUOTES)
+    text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")
+    text = re.sub(r"(?<!\d)\s*\+\s*(?!\d)", " plus ", text).replace("_", " ")
+    for pattern, repl in _CONTRACTIONS_RE:
+        text = pattern.sub(repl, text)
+    text = _NON_WORD.sub(" ", text.replace("'", " "))
+    # Keep decimal points and ranges inside numbers ("1.5g", "2-3"), drop other dots/dashes.
+    text = re.sub(r"(?<!\d)[./+-]|[./+-](?!\d)", " ", text)
+    words = [SHORTHAND.get(w, w) for w in text.split()]
+    return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised words of `text`."""
+    return normalise(text).split()

@@ -1,0 +1,274 @@
+"""The safety screen: decides, before any matching, whether a question must not be answered
+from the FAQ.
+
+Order matters and is fixed: emergencies first, then injected instructions, then dosing, then
+mixing, special situations and dependence. The screen never looks at the FAQ, so no FAQ entry
+can turn one of these questions into an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.process import extractOne
+
+from faq_bot.doses import has_dose_amount
+from faq_bot.normalize import normalise
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the screen decided: the reply kind, the rule's topic, and which pattern fired."""
+
+    kind: str  # "emergency" or "referral"
+    topic: str
+    rule: str
+
+
+# Words people misspell that the rules depend on. A typo within a small edit distance of one of
+# these is read as it ("dosege" -> "dosage", "gramms" -> "grams", "mutch" -> "much").
+_VOCAB = ["dose", "doses", "dosage", "dosing", "dosed", "redose", "microdose", "overdose", "overdosed", "overdosing", "much", "many", "amount", "grams", "gram", "milligrams", "capsules", "capsule", "teaspoon", "teaspoons", "tablespoon", "scoops", "scoop", "pills", "tablets", "servings", "often", "twice", "daily", "nightly", "maximum", "minimum", "strongest", "safest", "alcohol", "drinking", "drunk", "beer", "wine", "liquor", "vodka", "whiskey", "medication", "medications", "medicine", "medicines", "prescription", "antidepressant", "antidepressants", "benzodiazepine", "benzodiazepines", "benzos", "xanax", "valium", "klonopin", "ativan", "ambien", "zolpidem", "trazodone", "gabapentin", "tramadol", "oxycodone", "hydrocodone", "methadone", "suboxone", "buprenorphine", "fentanyl", "morphine", "sertraline", "zoloft", "prozac", "lexapro", "melatonin", "marijuana", "cannabis", "caffeine", "coffee", "phenibut", "valerian", "benadryl", "diphenhydramine", "combine", "combining", "mixing", "interact", "interaction", "interactions", "together", "alongside", "pregnant", "pregnancy", "breastfeeding", "breastfeed", "nursing", "lactating", "conceive", "child", "children", "toddler", "teenager", "teenagers", "adolescent", "elderly", "grandmother", "grandfather", "grandparents", "liver", "kidney", "kidneys", "heart", "pressure", "hypertension", "diabetes", "epilepsy", "apnea", "depression", "bipolar", "condition", "disease", "disorder", "surgery", "quit", "quitting", "stopping", "withdrawal", "withdrawals", "withdrawl", "taper", "tapering", "detox", "addicted", "addiction", "dependent", "dependence", "cravings", "relapse", "suicide", "suicidal", "kill", "myself", "self", "harm", "hurting", "breathe", "breathing", "unresponsive", "unconscious", "seizure", "seizures", "seizing", "convulsing", "convulsions", "collapsed", "fainted", "poison", "poisoning", "swallowed", "emergency", "ambulance", "chest", "instructions", "ignore", "disregard", "pretend", "jailbreak", "override", "bypass", "restrictions"]
+
+# Ordinary words that sit one edit away from a rule word and must never be "corrected" into it.
+_KEEP = set(
+    ["does", "dies", "dope", "doze", "dole", "dome", "done", "nose", "rose", "hose", "close", "those", "chose", "choose", "much", "such", "touch", "match", "mulch", "march", "many", "mane", "money", "mainly", "often", "after", "amount", "mount", "gram", "program", "grammar", "pill", "pull", "fill", "kill", "will", "still", "drink", "drank", "think", "thing", "mixing", "missing", "fixing", "quit", "quite", "quiet", "suit", "taper", "paper", "tape", "heart", "hearth", "heard", "child", "chill", "liver", "lover", "river", "silver", "livery", "breathe", "breath", "breadth", "seize", "size", "condition", "conditions", "addition", "pressure", "wine", "wind", "wing", "line", "mine", "fine", "nine", "beer", "bear", "beet", "been", "kidney", "teen", "tee", "ignore", "ignored", "pretend", "dependent", "defendant", "drunk", "trunk", "drunks", "seizures"]
+)
+
+
+_VOCAB_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _word in _VOCAB:
+    _VOCAB_BY_INITIAL[_word[0]] = (*_VOCAB_BY_INITIAL.get(_word[0], ()), _word)
+
+
+def _correct(word: str) -> str:
+    if len(word) < 5 or word in _KEEP or not word.isalpha():
+        return word
+    # Typos rarely change the first letter; requiring it keeps "release" from becoming "relapse".
+    limit = 1 if len(word) <= 7 else 2
+    choices = _VOCAB_BY_INITIAL.get(word[0], ())
+    hit = extractOne(word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+    return hit[0] if hit else word
+
+
+_SPACED_LETTERS = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET_WORD = re.compile(r"\b[a-z]+[013457][a-z0-9]*\b|\b[013457][a-z]*[a-z][013457][a-z0-9]*\b")
+
+
+def _variants(question: str) -> list[str]:
+    """The normalised question, plus forms with typos, spaced letters and leetspeak undone."""
+    base = normalise(question)
+    joined = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), base)
+    unleet = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), joined)
+    corrected = " ".join(_correct(w) for w in unleet.split())
+    seen: list[str] = []
+    for v in (base, joined, unleet, corrected):
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+_ME = r"(?:i|me|my|we|us|our|im|i am|i have|i ve)"
+_PERSON = r"(?:friend|buddy|husband|wife|partner|boyfriend|girlfriend|brother|sister|roommate|mom|mother|dad|father|son|daughter|kid|child|baby|toddler|someone|somebody|he|she|they|him|her|them|person|guy|man|woman)"
+_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet)"
+
+EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "self_harm",
+        _rx(
+            r"\bsuicid\w*",
+            r"\bkill(?:ing)? (?:my ?self|myself|me)\b|\bkms\b|\bunalive\w*|\boff myself\b|\b(?:lethal|fatal|deadly)\b",
+            r"\bend(?:ing)? (?:my|it|it all|my own) ?(?:life|all)?\b.*\b(?:life|all|tonight|now|forever)\b",
+            r"\bend (?:my|it) all\b|\bend it all\b|\bend my life\b|\btake my (?:own )?life\b",
+            r"\b(?:want|wanna|going|plan|planning|thinking about|thought about) (?:to )?(?:die|dying|be dead|not be here)\b",
+            r"\bdo not want to (?:live|be alive|be here|wake up|exist)\b",
+            r"\b(?:never|not) (?:to )?wake up (?:again|ever)\b|\bso (?:that )?i (?:do not|will not|never) wake up\b|\bnever wake up\b",
+            r"\bsleep forever\b|\bbetter off dead\b|\bno reason to live\b|\bnot worth living\b",
+            r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
+            r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
+        ),
+    ),
+    (
+        "overdose",
+        _rx(
+            r"\bover ?dos\w*|\bod(?:ed|d|ing|d ed)?\b|\bo d\b",
+            r"\b(?:took|taken|take|had|ate|eaten|swallowed|drank|used|did) (?:way |far |much |a lot )?(?:too much|too many|way too much|too much kratom)\b",
+            r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
+            r"\bpoison\w*",
+        ),
+    ),
+    (
+        "breathing",
+        _rx(
+            r"\b(?:can not|cannot|cant|can t|could not|unable to|hard to|struggling to|trouble|difficulty|problems?|hard time|struggle) ?(?:to )?breath\w*",
+            r"\b(?:not|stopped|stop|barely|isn t|is not|is barely|slow|slowed|shallow|weird|irregular) breath\w*",
+            r"\bbreath\w*(?: \w+){0,3} (?:slow|slowed|shallow|weird|strange|funny|stopped|irregular|labou?red|rattling|gurgling)\b",
+            r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*",
+            r"\b(?:lips|face|skin|fingers?) (?:are |is |turning |turned |went |look |looks )?(?:blue|purple|grey|gray)\b|\bturning blue\b|\bblue lips\b",
+        ),
+    ),
+    (
+        "unresponsive",
+        _rx(
+            r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
+            r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
+            r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
+        ),
+    ),
+    (
+        "seizure",
+        _rx(
+            r"\b(?:having|had|has|is having|in) (?:a )?(?:seizure|fit|convulsion)s?\b",
+            r"\bseizing\b|\bconvuls\w*|\bshaking uncontrollably\b",
+            r"\bseizures?\b(?! disorder)(?!.*\b(?:history|prone|disorder|epilep\w*)\b)",
+        ),
+    ),
+    (
+        "chest_pain",
+        _rx(
+            r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b",
+            r"\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
+        ),
+    ),
+    (
+        "child_ingestion",
+        _rx(
+            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|got into|ingested|took|has taken|chewed|licked)\b",
+            rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
+        ),
+    ),
+    (
+        "urgent",
+        _rx(
+            r"\b(?:call|calling|need|get|go to|going to|take \w+ to) (?:an? |the )?(?:ambulance|911|er|emergency|hospital|paramedics?)\b",
+            r"\bemergency\b|\b(?:i am|he is|she is|they are|i feel like i am|am i) dying\b|\bvomiting blood\b|\bthrowing up blood\b",
+            r"\b(?:yellow|yellowing) (?:skin|eyes)\b|\bjaundice\b",
+        ),
+    ),
+]
+
+INJECTION_RULES = _rx(
+    r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|remove|disable|turn off|switch off)\b.{0,40}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|restrictions?|filters?|safety|guardrails?|programming|constraints?|limits?|warnings?|disclaimers?)\b",
+    r"\byou are now\b|\bfrom now on you\b|\bpretend (?:to be|you are|that you|you re|ur|to)\b|\bact as (?:a|an|my)\b|\broleplay\b|\brole play\b",
+    r"\bjailbr\w*|\bdan mode\b|\bdo anything now\b|\bdeveloper mode\b|\bgod mode\b|\badmin mode\b|\bsudo\b|\bunfiltered\b|\buncensored\b",
+    r"\bsystem ?(?:prompt|message|override)\b|^system\b|\bnew instructions?\b|\bno (?:restrictions|rules|limits|filters)\b",
+    r"\b(?:safety|filters?|guardrails?|rules?) (?:are |is )?(?:off|disabled|removed|lifted|suspended)\b",
+    r"\b(?:without|no) (?:any )?(?:warnings?|disclaimers?|caveats?|lectures?|restrictions?|safety|filters?|referr\w*)\b",
+    r"\b(?:for|in) (?:a|my) (?:novel|story|book|screenplay|script|game|fiction|fictional \w+)\b|\bhypothetically\b|\bin theory\b.*\b(?:dose|amount|how much)\b",
+    r"\brepeat after me\b|\bsay exactly\b|\brespond (?:only )?with\b|\banswer only with\b|\bjust (?:give|tell) me (?:a|the) number\b|\bonly (?:a|the) number\b",
+    r"\binst\b|\bim start\b|\bassistant\b.*\buser\b",
+)
+
+# Phrases about dose dependence as a topic of the article; removed before the dose-word rule
+# so that "are the effects dose dependent" can be answered while "what dose" cannot.
+_DOSE_TOPIC = re.compile(
+    r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
+    r"|\b(?:at|with|in|on) (?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|low and high|high and low|low or high|high or low|low versus high|low vs high) (?:doses?|dosages?|amounts?|ones)\b"
+    r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives)\b"
+    r"|\b(?:the |different )?(?:dose|dosage|amount|amounts)(?: of (?:kratom|it))? (?:change|changes|affect|affects|matter|matters|alter|alters|influence|influences|make a difference|determine|determines|play|plays)\b"
+    r"|\bdoes (?:the )?(?:dose|dosage|amount) matter\b"
+)
+
+DOSING_RULES = _rx(
+    r"\b(?:dose|doses|dosage|dosages|dosing|dosed|redose|redosing|microdos\w*|posology)\b",
+    r"\bhow (?:much|many)\b(?! (?:research|evidence|studies|study|science|is known|do we know|alkaloids?|strains?|types?|kinds?|receptors?|neurotransmitters?|people|side effects?|sleep|time|longer|better|does it help|do scientists))",
+    r"\b(?:amount|amounts|quantity|quantities|serving|servings|portion)\b",
+    r"\b(?:gram|grams|grammes?|gs|mgs?|milligrams?|mcg|teaspoons?|tsp|tablespoons?|tbsp|spoons?|spoonfuls?|scoops?|capsules?|caps|shots?|droppers?|ounces?|oz)\b",
+    r"\bhow (?:often|frequently|regularly|long (?:before|after|until|between))\b|\bhow soon\b",
+    r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
+    r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
+    r"\b(?:take|taking|use|using|add|try) (?:some |a bit |a little |a lot |any )?(?:more|another|extra|again|a second|seconds)\b|\bmore (?:kratom|of it|powder|capsules|caps)\b",
+    r"\bdoubl\w*|\btripl\w*|\btop (?:it |me )?up\b|\bup (?:my|the) (?:dose|amount)\b|\bincreas\w* (?:my|the|it)\b|\bdecreas\w* (?:my|the)\b|\bstronger (?:dose|effect|hit)\b",
+    r"\b(?:too much|too little|enough(?! (?:research|evidence|studies|data|information|info|science|proof|trials))|max|maximum|minimum|min|limit|upper limit|safe level|safe limit|threshold|starting point|start (?:with|at)|begin with)\b",
+    r"\b(?:when|what time) (?:should|do|can|to|would|must|is (?:the )?best)\b.*\b(?:take|use|have|drink|consume)\b",
+    r"\b(?:best|right|ideal|good|optimal|what|which) time(?: of (?:the )?(?:day|night|evening))? (?:to|should|do|for|is best)\b",
+    r"\b(?:how|best way|proper way|right way|correct way|ways?) (?:do|should|can|would|to|of)?\s?(?:i|you|one|we|people)? ?(?:take|taking|use|using|consume|consuming|ingest|prepare|preparing|make|making|brew|brewing|dose|drink|drinking|eat|eating|smoke|smoking|mix|mixing|administer|start|starting)\b",
+    r"\b(?:tea|toss and wash|toss n wash|powder|extract|extracts|tincture|shot|resin|liquid|gummies|gummy|capsule|leaf|leaves|kratom) (?:or|vs|versus) (?:tea|toss|powder|extract|capsules?|caps|tincture|shots?|pills?|liquid|gummies|leaf|leaves)\b",
+    r"\b(?:kratom tea|tea|toss and wash|toss n wash|parachute|chew\w*|smok\w*|snort\w*|inject\w*|sniff\w*|vap(?:e|ing)|sublingual\w*|plug\w*|boof\w*|empty stomach|with food|on food|stir\w*|dissolv\w*|blend\w*|sprinkl\w*)\b",
+    r"\binto (?:my |a |some )?(?:juice|orange juice|water|coffee|tea|food|yogh?urt|smoothie|shake|drink|milk|soda)\b",
+    r"\b(?:should|can|could|may|do) i (?:take|use|try|have|drink|eat|consume) (?:it|kratom|some|any|this|red|the)\b.*\b(?:tonight|at night|every night|bed|bedtime|before|after)\b",
+    r"\b(?:take|use|taking|using) (?:kratom|it|some|red \w+)\b.*\b(?:before|at|right before|prior to|an hour|hours?|minutes?) (?:bed|bedtime|sleep|sleeping)\b",
+    r"\b(?:low|high|higher|lower|small|smaller|large|larger|big|bigger|heavy|light|moderate|normal|typical|average|standard|usual|recommended|effective|right|correct|proper|optimal|ideal|best|good|safe|strong|weak)(?:er|est)? (?:dose|doses|dosage|amount|amounts|level|serving)\b",
+    r"\b(?:recommend\w*|suggest\w*|advise\w*) (?:me )?(?:a |an |the )?(?:dose|amount|dosage|how much)\b",
+)
+
+_SUBSTANCES = (
+    r"alcohol|alcoholic drinks?|booze|beers?|wines?|liquor|vodka|whiskey|whisky|rum|gin|tequila|shots of|cocktails?|drinks?|drinking|drunk|hungover|hangover|"
+    r"benzos?|benzodiazepines?|xanax|alprazolam|valium|diazepam|klonopin|clonazepam|ativan|lorazepam|"
+    r"ambien|zolpidem|lunesta|eszopiclone|zopiclone|trazodone|seroquel|quetiapine|mirtazapine|remeron|"
+    r"gabapentin|neurontin|pregabalin|lyrica|"
+    r"oxycodone|oxy|oxys|oxycontin|percocet|hydrocodone|vicodin|norco|morphine|fentanyl|heroin|tramadol|codeine|lean|methadone|suboxone|subutex|buprenorphine|naltrexone|vivitrol|naloxone|"
+    r"antidepressants?|ssris?|snris?|maois?|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|celexa|citalopram|paxil|paroxetine|wellbutrin|bupropion|effexor|venlafaxine|cymbalta|duloxetine|lithium|"
+    r"adderall|ritalin|vyvanse|modafinil|stimulants?|caffeine|coffee|energy drinks?|red bull|nicotine|"
+    r"weed|marijuana|cannabis|thc|cbd|edibles?|delta 8|kava|valerian|phenibut|ashwagandha|magnesium|melatonin (?:pills?|gummies|supplements?|tablets?)|l theanine|theanine|5 htp|st john s wort|"
+    r"benadryl|diphenhydramine|nyquil|zzzquil|unisom|doxylamine|antihistamines?|dramamine|hydroxyzine|"
+    r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
+    r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
+    r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
+    r"cocaine|coke|mdma|molly|ecstasy|ketamine|lsd|shrooms|mushrooms|psilocybin|meth|amphetamines?|ghb|supplements?|grapefruit|anything else|something else"
+)
+_MIX = r"(?:with|and|plus|alongside|along with|together|mix|mixing|mixed|combine|combining|combined|combo|stack|stacking|chase|chasing|while|after|before|on top of|same time|same day|same night|at once|in addition|also)"
+
+INTERACTION_RULES = _rx(
+    rf"\b{_MIX}\b(?:\s+\w+){{0,6}}?\s+(?:a |an |some |my |the |any |other |on )?(?:{_SUBSTANCES})\b",
+    rf"\b(?:{_SUBSTANCES})\b(?:\s+\w+){{0,6}}?\s+{_MIX}\b",
+    r"\bmix\w*\b|\bcombin\w*\b|\bcocktail\w*\b|\bstack\w*\b",
+    r"^(?!.*\b(?:research|researchers|studies|study|studied|scientists|known|unknown|evidence|identify|identified|future|understood|article)\b).*\binteract\w*",
+    r"\b(?:with|plus|alongside|along with|together with|mix\w*|combin\w*|stack\w*|on top of) (?:some |my |a |the )?melatonin\b|\bmelatonin (?:with|plus|together|alongside|and kratom|or kratom)\b|\b(?:take|taking|took|use|using) (?:some |my )?melatonin\b|\b(?:am|i m|im|been|while|currently|already|still) on (?:some |my )?melatonin\b",
+    r"\b(?:on|taking|take|prescribed|using|use) (?:opioids|opiates|painkillers|benzos|antidepressants|ssris|meds|medication|medications|prescription \w+)\b",
+    r"\b(?:drink|drinking|drunk|beer|wine|alcohol|booze)\b.*\bkratom\b|\bkratom\b.*\b(?:drink|drinking|drunk|beer|wine|alcohol|booze)\b",
+    r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
+)
+
+SPECIAL_RULES = _rx(
+    r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\btrying for a baby\b",
+    r"\bbreast ?feed\w*|\bbreast ?fed\b|\bnursing\b|\blactat\w*|\bpost ?partum\b|\bbreast milk\b",
+    r"\b(?:newborn|baby|babies|infant|infants|toddler|toddlers|child|children|childs|kid|kids|son|daughter|teen|teens|teenager|teenagers|adolescent|adolescents|minor|minors|underage|under age|high school\w*|middle school\w*|youth|young people|my students?)\b",
+    r"\b(?:i am|i m|im|she is|he is|they are|aged?) (?:only )?(?:1[0-7]|[1-9])\b|\b(?:1[0-7]|[1-9]) ?(?:years? old|yrs? old|yo|y o)\b|\bunder (?:18|eighteen|21)\b",
+    r"\b(?:[6-9]\d|1[01]\d) ?(?:years? old|yrs? old|yo|y o)\b|\b(?:i am|i m|she is|he is) (?:[7-9]\d)\b",
+    r"\b(?:elderly|senior|seniors|older (?:adults?|people|person|relatives?|parents?|folks|patients)|old people|aging parents?|grand(?:ma|pa|mother|father|parents?|mum|dad)|granny|nana|my (?:mom|mother|mum|dad|father|parents|aunt|uncle)|retiree)\b",
+    r"\b(?:liver|hepat\w*|cirrhosis|fatty liver|kidneys?|renal|dialysis|heart (?:condition|disease|problems?|issues?|failure|murmur|rhythm)|arrhythmia|afib|a fib|pacemaker|blood pressure|hypertension|hypotension|diabet\w*|epilep\w*|seizure disorder|history of seizures|asthma|copd|lung disease|sleep apnea|apnea|apnoea|depress\w*|bipolar|schizo\w*|psychosis|ptsd|adhd|anxiety disorder|panic (?:disorder|attacks)|mental (?:illness|health condition)|cancer|chemo\w*|hiv|thyroid|glaucoma|stroke|dementia|alzheimer\w*|parkinson\w*|surgery|operation|anesthesia|anaesthesia|allerg\w*|immunocompromised|autoimmune|lupus|crohn\w*|ibs|gerd|ulcers?|migraines?|chronic pain|fibromyalgia|restless legs?|rls|narcolepsy|insulin|blood clots?|anemia|anaemia|covid)\b",
+    r"\b(?:medical|health|heart|liver|kidney|lung|mental|chronic|pre ?existing|underlying) (?:condition|conditions|problem|problems|issue|issues|disease|illness|disorder)\b",
+    r"\b(?:i have|i ve got|i got|i suffer from|i was diagnosed with|diagnosed with|my doctor said i have|i am being treated for) (?:a |an )?\w+ (?:disease|disorder|condition|syndrome|problem|problems|issues?)\b",
+)
+
+DEPENDENCE_RULES = _rx(
+    r"\b(?:want|wanna|trying|try|need|how|going|plan|planning|ready|decided|time) (?:to )?stop\b|\bquit\w*|\bstop(?:ping|ped)? (?:taking|using|kratom|it|cold|doing)\b|\bgive (?:it |kratom )?up\b|\bgiving (?:it |kratom )?up\b",
+    r"\bwith ?draw\w*|\bw ?d(?:s)?\b(?=.*\bkratom\b)|\bwithdrawl\w*|\bw/d\b",
+    r"\btaper\w*|\bdetox\w*|\bcold turkey\b|\bwean\w*|\bget(?:ting)? off (?:of )?(?:kratom|it)\b|\bcom(?:e|ing) off (?:of )?(?:kratom|it)\b|\bkick\w* (?:the|my|this|a)? ?habit\b",
+    rf"\b{_ME}\b.{{0,30}}\b(?:addicted|hooked|dependent|dependant|addiction|habit)\b",
+    rf"\b(?:my|our) {_PERSON}\b.{{0,30}}\b(?:addicted|hooked|dependent|addiction|habit)\b",
+    r"\bskip\w*\b.*\b(?:kratom|dose|it)\b|\bmiss(?:ed|ing)? (?:my|a) (?:dose|kratom)\b|\b(?:when|whenever|if) i (?:do not|skip|miss|stop|run out)\b|\brun(?:ning)? out of (?:kratom|it)\b",
+    r"\b(?:can not|cannot|unable to|ca not) (?:stop|quit|cut down|cut back|sleep without)\b|\bcut(?:ting)? (?:down|back)\b",
+    r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
+    r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
+)
+
+
+@lru_cache(maxsize=4096)
+def assess(question: str) -> Verdict | None:
+    """Screen one question: an emergency or referral verdict, or None when it may be matched."""
+    variants = _variants(question)
+    for topic, rule in EMERGENCY_RULES:
+        if any(rule.search(v) for v in variants):
+            return Verdict("emergency", topic, topic)
+    if any(INJECTION_RULES.search(v) for v in variants):
+        return Verdict("referral", "injection", "injection")
+    if has_dose_amount(question) or any(has_dose_amount(v) for v in variants):
+        return Verdict("referral", "dosing", "dose_amount")
+    # The specific topics come before the general dosing rules so that "how much kratom while
+    # pregnant" gets the pregnancy referral; every one of them is a referral either way.
+    for topic, rules in (("dependence", DEPENDENCE_RULES), ("interaction", INTERACTION_RULES),
+                         ("special_population", SPECIAL_RULES)):
+        if any(rules.search(v) for v in variants):
+            return Verdict("referral", topic, topic)
+    if any(DOSING_RULES.search(_DOSE_TOPIC.sub(" ", v)) for v in variants):
+        return Verdict("referral", "dosing", "dosing")
+    return None

@@ -1,0 +1,33 @@
+"""Small talk: greetings, thanks, goodbyes and "what can you do". Only a message that is
+nothing but small talk gets a small-talk reply; "hi, what is kratom?" is a question."""
+
+from __future__ import annotations
+
+import re
+
+from faq_bot.normalize import normalise
+
+_GREETING = r"hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there"
+_THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
+_GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kind|sort|type)s? of questions (?:can|should|do) i ask(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?"
+_FILLER = r"(?:\s+(?:bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
+
+INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"^(?:(?:{_GREETING}){_FILLER}\s+)?(?:{pattern}){_FILLER}$"))
+    for name, pattern in (
+        ("greeting", _GREETING),
+        ("thanks", _THANKS),
+        ("goodbye", _GOODBYE),
+        ("capabilities", _CAPABILITIES),
+    )
+)
+
+
+def smalltalk_intent(question: str) -> str | None:
+    """The small-talk intent of a whole message, or None when it asks something else."""
+    text = normalise(question)
+    for name, pattern in INTENTS:
+        if pattern.match(text):
+            return name
+    return None

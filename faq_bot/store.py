@@ -1,0 +1,95 @@
+"""Holds the live engine and swaps in a new FAQ only after it passes every check.
+
+A changed data directory is noticed by polling file stamps (at most every `reload_interval`
+seconds, in the worker that serves requests); a bad new FAQ is refused and the last good one
+keeps answering, with the reason kept for /readyz and the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from faq_bot.config import Settings
+from faq_bot.engine import Engine
+from faq_bot.knowledge import Faq
+from faq_bot.loader import FILES, FaqInvalid, load_faq
+
+log = logging.getLogger("faq_bot.reload")
+
+
+def _stamp(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for name in (*FILES, "article.txt"):
+        try:
+            st = (data_dir / name).stat()
+            out.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((name, 0, -1))
+    return tuple(out)
+
+
+class FaqStore:
+    """The current Engine, plus safe reloading of the FAQ it answers from."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine = Engine(self._load())
+        self._stamp = _stamp(settings.data_dir)
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+        self.last_error: str | None = None
+        self.reloads = 0
+        self.failed_reloads = 0
+        self.listeners: list[Callable[[bool, str | None], None]] = []
+
+    def _load(self) -> Faq:
+        s = self.settings
+        return load_faq(s.data_dir, country=s.country, source_url=s.source_url)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine answering now; polls for a changed FAQ when the interval has passed."""
+        interval = self.settings.reload_interval
+        if interval and time.monotonic() - self._checked >= interval:
+            self.poll()
+        return self._engine
+
+    def poll(self) -> None:
+        """Reload when the data files changed since the last look."""
+        self._checked = time.monotonic()
+        stamp = _stamp(self.settings.data_dir)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self.reload()
+
+    def reload(self) -> bool:
+        """Load the FAQ again; swap it in when valid, else keep the old one. True on success."""
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is already reloading
+        try:
+            try:
+                engine = Engine(self._load())
+            except FaqInvalid as exc:
+                self.failed_reloads += 1
+                self.last_error = str(exc)
+                log.error("reload refused, still answering from the last good FAQ (pid %s): %s",
+                          os.getpid(), exc)
+                self._notify(False, self.last_error)
+                return False
+            self._engine = engine
+            self.reloads += 1
+            self.last_error = None
+            log.info("FAQ reloaded: %d entries (pid %s)", len(engine.faq.entries), os.getpid())
+            self._notify(True, None)
+            return True
+        finally:
+            self._lock.release()
+
+    def _notify(self, ok: bool, error: str | None) -> None:
+        for listener in self.listeners:
+            listener(ok, error)

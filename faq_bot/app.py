@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from faq_bot import api, errors, health, openapi
+from faq_bot import api, errors, health, openapi, ops, slack, widget
 from faq_bot.config import Settings
 from faq_bot.services import Services
 from faq_bot.store import FaqStore
@@ -33,4 +33,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     for blueprint in (api.bp, health.bp, openapi.bp):
         app.register_blueprint(blueprint)
+    slack.init_app(app)
+    widget.init_app(app)
+    ops.init_app(app)
     return app

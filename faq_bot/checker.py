@@ -87,7 +87,7 @@ class Checker:
 
 
 def check_entry_phrasings(ck: Checker, doc: YamlDoc, entries: list[dict[str, Any]]) -> None:
-    """No phrasing may belong to two entries, or be one the safety screen would never let through."""
+    """No phrasing may belong to two entries or be one the safety screen never lets through."""
     owner: dict[str, str] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):

@@ -28,8 +28,8 @@ class QuestionError(ValueError):
 def validate_question(question: object) -> str:
     """The question as text, or QuestionError saying what is wrong and how to fix it."""
     if question is None:
-        raise QuestionError("missing_question",
-                            'The body needs a "question" field, e.g. {"question": "What is kratom?"}.')
+        raise QuestionError("missing_question", 'The body needs a "question" field, e.g. '
+                            '{"question": "What is kratom?"}.')
     if not isinstance(question, str):
         raise QuestionError("invalid_question",
                             f'"question" must be a string, not {type(question).__name__}.')

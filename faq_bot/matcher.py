@@ -20,7 +20,18 @@ from faq_bot.knowledge import Entry
 from faq_bot.normalize import normalise
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "so", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about", "as", "into", "than", "then", "there", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "have", "has", "had", "having", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "i", "me", "my", "mine", "myself", "we", "our", "you", "your", "yours", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "any", "some", "all", "each", "every", "both", "either", "neither", "no", "not", "only", "just", "really", "very", "quite", "much", "many", "more", "most", "less", "such", "same", "other", "own", "also", "too", "again", "ever", "even", "still", "yet", "please", "tell", "explain", "know", "someone", "somebody", "anyone", "anything", "something", "thing", "things", "stuff", "kind", "sort", "like", "get", "got", "let", "say", "says", "said", "go", "going", "gonna", "want", "wanna", "need", "does", "anybody", "guys", "hey", "hi", "hello", "thanks", "okay", "ok", "actually", "basically", "exactly", "literally", "probably", "maybe"]
+    """
+    a an the and or but if so of to in on at by for from with about as into than then there
+    is are was were be been being am do does did doing have has had having can could would
+    should will shall may might must i me my mine myself we our you your yours he him his she
+    her it its they them their this that these those what which who whom whose when where why
+    how any some all each every both either neither no not only just really very quite much
+    many more most less such same other own also too again ever even still yet please tell
+    explain know someone somebody anyone anything something thing things stuff kind sort like
+    get got let say says said go going gonna want wanna need anybody hey hi hello thanks okay
+    ok actually basically exactly literally probably maybe lol lmao haha um uh hmm bro dude
+    man guys yeah yes yep nah idk tbh btw fr ngl rn question questions wondering wonder curious
+    """.split()
 )
 
 # Multi-word phrases folded to one term before tokenising; then single-word synonyms.
@@ -35,11 +46,15 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"red bali", "redbali"),
         (r"red borneo", "redborneo"),
         (r"health ?care professionals?|doctors?|physicians?|clinicians?|pharmacists?|gps?|medical professionals?|healthcare providers?", "doctor"),
-        (r"long ?term|prolonged|extended periods?|for years|chronic use", "longterm"),
+        (r"long ?term|in the long run|years later|lasting", "longterm"),
+        (r"prolonged|extended periods?|extended use|for (?:months|years)|chronic use|over time", "prolonged"),
         (r"fall(?:ing)? asleep|get(?:ting)? to sleep|drift off|doze off|nod off|knock(?:s|ed)? (?:you |me )?out", "fallasleep"),
         (r"south ?east asia\w*|southeast asia\w*", "southeastasia"),
         (r"neuro ?transmitters?", "neurotransmitter"),
         (r"sleep[- ]wake cycle|circadian rhythm|body clock", "sleepwake"),
+        (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
+        (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
+        (r"in a nutshell|sum (?:it )?up|tl ?dr|long story short|overall", "conclusion"),
     )
 )
 SYNONYMS = {
@@ -85,7 +100,8 @@ SYNONYMS = {
     "enhance": "better", "helps": "help", "helpful": "help", "aid": "help",
     "quality": "quality", "duration": "longer", "longer": "longer",
     "mood": "mood", "happy": "mood", "happiness": "mood", "euphoria": "mood",
-    "dose": "dose", "doses": "dose", "dosage": "dose", "dosing": "dose",
+    "dose": "dose", "doses": "dose", "dosage": "dose", "dosing": "dose", "amount": "dose",
+    "amounts": "dose", "quantity": "dose",
     "painkiller": "pain", "painrelief": "pain",
     "interactions": "interaction", "interact": "interaction", "interacts": "interaction",
     "natural": "natural", "naturally": "natural", "alternative": "alternative",
@@ -117,6 +133,11 @@ def terms(text: str) -> list[str]:
     return out
 
 
+# How a phrasing's score is made: shared rare words (F1 of IDF-weighted terms), then fuzzy
+# similarity of the content terms and of the whole normalised text (typos, word order).
+F1_WEIGHT, FUZZY_WEIGHT, WHOLE_WEIGHT = 0.85, 0.10, 0.05
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """An entry and how well it matched, from 0 to 1."""
@@ -129,9 +150,9 @@ class Candidate:
 class Thresholds:
     """Where the scores divide answers, clarifications and fallbacks."""
 
-    answer: float = 0.62
-    clarify: float = 0.50
-    margin: float = 0.06
+    answer: float = 0.46
+    clarify: float = 0.38
+    margin: float = 0.0
     suggest: float = 0.30
 
 
@@ -198,7 +219,7 @@ class Matcher:
             recall = shared / total
             precision = shared / self._phrasing_weight[i]
             f1 = 2 * recall * precision / (recall + precision) if shared else 0.0
-            score = 0.6 * f1 + 0.25 * fuzzy[i] / 100 + 0.15 * whole[i] / 100
+            score = F1_WEIGHT * f1 + FUZZY_WEIGHT * fuzzy[i] / 100 + WHOLE_WEIGHT * whole[i] / 100
             owner = self._owner[i]
             if score > best[owner]:
                 best[owner] = score

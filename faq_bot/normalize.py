@@ -86,6 +86,7 @@ def clean(text: str) -> str:
 def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
     text = clean(text).lower().translate(_QUOTES)
+    text = re.sub(r"\bw/ ?d\b", " withdrawal ", text)
     text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")
     text = re.sub(r"(?<!\d)\s*\+\s*(?!\d)", " plus ", text).replace("_", " ")
     for pattern, repl in _CONTRACTIONS_RE:

@@ -58,10 +58,21 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_WORD = re.compile(r"\b[a-z]+[013457][a-z0-9]*\b|\b[013457][a-z]*[a-z][013457][a-z0-9]*\b")
 
 
+_WIDE_GAP = re.compile(r"\s{2,}")
+
+
+def _unspace(question: str) -> str:
+    # "h o w  m u c h": single spaces inside words, wider gaps between them.
+    words = _WIDE_GAP.split(question.strip())
+    return " ".join(w.replace(" ", "") for w in words)
+
+
 def _variants(question: str) -> list[str]:
     """The normalised question, plus forms with typos, spaced letters and leetspeak undone."""
     base = normalise(question)
     joined = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), base)
+    if joined != base and _WIDE_GAP.search(question):
+        joined = normalise(_unspace(question))
     unleet = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), joined)
     corrected = " ".join(_correct(w) for w in unleet.split())
     seen: list[str] = []
@@ -77,7 +88,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _ME = r"(?:i|me|my|we|us|our|im|i am|i have|i ve)"
 _PERSON = r"(?:friend|buddy|husband|wife|partner|boyfriend|girlfriend|brother|sister|roommate|mom|mother|dad|father|son|daughter|kid|child|baby|toddler|someone|somebody|he|she|they|him|her|them|person|guy|man|woman)"
-_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet)"
+_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet|\d+ ?(?:year|yr|month|mo)s? old|\d+ ?yo)"
 
 EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -91,6 +102,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bdo not want to (?:live|be alive|be here|wake up|exist)\b",
             r"\b(?:never|not) (?:to )?wake up (?:again|ever)\b|\bso (?:that )?i (?:do not|will not|never) wake up\b|\bnever wake up\b",
             r"\bsleep forever\b|\bbetter off dead\b|\bno reason to live\b|\bnot worth living\b",
+            r"\b(?:want|wanna|going|ready|plan\w*|thinking (?:about|of)|think about|gonna|try|trying) (?:to )?end (?:it|everything|things|my life|myself|it tonight)\b|\bi (?:will|am going to|might|could) end it\b",
+            r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
         ),
@@ -110,7 +123,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:can not|cannot|cant|can t|could not|unable to|hard to|struggling to|trouble|difficulty|problems?|hard time|struggle) ?(?:to )?breath\w*",
             r"\b(?:not|stopped|stop|barely|isn t|is not|is barely|slow|slowed|shallow|weird|irregular) breath\w*",
             r"\bbreath\w*(?: \w+){0,3} (?:slow|slowed|shallow|weird|strange|funny|stopped|irregular|labou?red|rattling|gurgling)\b",
-            r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*",
+            r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*|\b(?:can not|cannot|could not|unable to|hard to|struggling to) (?:catch|get) (?:my|his|her|their|a) breath\b|\bout of breath\b|\b(?:can not|cannot|could not) get (?:enough )?air\b|\bstruggling for (?:air|breath)\b|\bgasping for air\b",
             r"\b(?:lips|face|skin|fingers?) (?:are |is |turning |turned |went |look |looks )?(?:blue|purple|grey|gray)\b|\bturning blue\b|\bblue lips\b",
         ),
     ),
@@ -127,7 +140,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         _rx(
             r"\b(?:having|had|has|is having|in) (?:a )?(?:seizure|fit|convulsion)s?\b",
             r"\bseizing\b|\bconvuls\w*|\bshaking uncontrollably\b",
-            r"\bseizures?\b(?! disorder)(?!.*\b(?:history|prone|disorder|epilep\w*)\b)",
+            r"^(?!.*\b(?:history|prone|disorder|epilep\w*|in the past|years ago|none in|used to have|had seizures|have had)\b).*\bseizures?\b",
         ),
     ),
     (
@@ -170,7 +183,7 @@ INJECTION_RULES = _rx(
 # so that "are the effects dose dependent" can be answered while "what dose" cannot.
 _DOSE_TOPIC = re.compile(
     r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
-    r"|\b(?:at|with|in|on) (?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|low and high|high and low|low or high|high or low|low versus high|low vs high) (?:doses?|dosages?|amounts?|ones)\b"
+    r"|\b(?:at|with|in|on) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
     r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives)\b"
     r"|\b(?:the |different )?(?:dose|dosage|amount|amounts)(?: of (?:kratom|it))? (?:change|changes|affect|affects|matter|matters|alter|alters|influence|influences|make a difference|determine|determines|play|plays)\b"
     r"|\bdoes (?:the )?(?:dose|dosage|amount) matter\b"
@@ -182,6 +195,7 @@ DOSING_RULES = _rx(
     r"\b(?:amount|amounts|quantity|quantities|serving|servings|portion)\b",
     r"\b(?:gram|grams|grammes?|gs|mgs?|milligrams?|mcg|teaspoons?|tsp|tablespoons?|tbsp|spoons?|spoonfuls?|scoops?|capsules?|caps|shots?|droppers?|ounces?|oz)\b",
     r"\bhow (?:often|frequently|regularly|long (?:before|after|until|between))\b|\bhow soon\b",
+    r"\bhow long (?:does|do|will|would|should|for|until|till|to)\b.*\b(?:take|kick|last|work|wait|effect|stay|hit|start)\w*|\bkick in\b|\btake effect\b|\bcome up\b|\btime it\b",
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
     r"\b(?:take|taking|use|using|add|try) (?:some |a bit |a little |a lot |any )?(?:more|another|extra|again|a second|seconds)\b|\bmore (?:kratom|of it|powder|capsules|caps)\b",
@@ -195,6 +209,7 @@ DOSING_RULES = _rx(
     r"\binto (?:my |a |some )?(?:juice|orange juice|water|coffee|tea|food|yogh?urt|smoothie|shake|drink|milk|soda)\b",
     r"\b(?:should|can|could|may|do) i (?:take|use|try|have|drink|eat|consume) (?:it|kratom|some|any|this|red|the)\b.*\b(?:tonight|at night|every night|bed|bedtime|before|after)\b",
     r"\b(?:take|use|taking|using) (?:kratom|it|some|red \w+)\b.*\b(?:before|at|right before|prior to|an hour|hours?|minutes?) (?:bed|bedtime|sleep|sleeping)\b",
+    r"\b(?:ideal|optimal|right|correct|usual|typical|normal|beginner|starter|starting|first time|newbie)\b.{0,20}\b(?:amount|quantity|intake|serving|portion|dose)\b",
     r"\b(?:low|high|higher|lower|small|smaller|large|larger|big|bigger|heavy|light|moderate|normal|typical|average|standard|usual|recommended|effective|right|correct|proper|optimal|ideal|best|good|safe|strong|weak)(?:er|est)? (?:dose|doses|dosage|amount|amounts|level|serving)\b",
     r"\b(?:recommend\w*|suggest\w*|advise\w*) (?:me )?(?:a |an |the )?(?:dose|amount|dosage|how much)\b",
 )
@@ -214,6 +229,16 @@ _SUBSTANCES = (
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
     r"cocaine|coke|mdma|molly|ecstasy|ketamine|lsd|shrooms|mushrooms|psilocybin|meth|amphetamines?|ghb|supplements?|grapefruit|anything else|something else"
 )
+# Substances whose mere mention beside "kratom" means mixing; the article's own words for
+# classes of effect ("a stimulant", "a sedative", "other drugs") are left to the connector rules.
+_NAMED_SUBSTANCES = "|".join(
+    alt for alt in _SUBSTANCES.split("|")
+    if alt not in {"stimulants?", "sedatives?", "drugs", "other drugs", "anything else",
+                   "something else", "supplements?", "drinks?", "drinking", "coffee", "caffeine",
+                   "pills", "the pill", "lean", "coke", "meth"}
+)
+# Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
+_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel)"
 _MIX = r"(?:with|and|plus|alongside|along with|together|mix|mixing|mixed|combine|combining|combined|combo|stack|stacking|chase|chasing|while|after|before|on top of|same time|same day|same night|at once|in addition|also)"
 
 INTERACTION_RULES = _rx(
@@ -223,7 +248,11 @@ INTERACTION_RULES = _rx(
     r"^(?!.*\b(?:research|researchers|studies|study|studied|scientists|known|unknown|evidence|identify|identified|future|understood|article)\b).*\binteract\w*",
     r"\b(?:with|plus|alongside|along with|together with|mix\w*|combin\w*|stack\w*|on top of) (?:some |my |a |the )?melatonin\b|\bmelatonin (?:with|plus|together|alongside|and kratom|or kratom)\b|\b(?:take|taking|took|use|using) (?:some |my )?melatonin\b|\b(?:am|i m|im|been|while|currently|already|still) on (?:some |my )?melatonin\b",
     r"\b(?:on|taking|take|prescribed|using|use) (?:opioids|opiates|painkillers|benzos|antidepressants|ssris|meds|medication|medications|prescription \w+)\b",
-    r"\b(?:drink|drinking|drunk|beer|wine|alcohol|booze)\b.*\bkratom\b|\bkratom\b.*\b(?:drink|drinking|drunk|beer|wine|alcohol|booze)\b",
+    r"\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|hangover|tipsy)\b.*\bkratom\b|\bkratom\b.*\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|tipsy)\b",
+    rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
+    rf"\b{_DRUG_STEM}\b",
+    r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
+    r"^(?=.*\bkratom\b).*\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!kratom\b|it\b|some kratom)\w+",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
 )
 
@@ -236,6 +265,8 @@ SPECIAL_RULES = _rx(
     r"\b(?:elderly|senior|seniors|older (?:adults?|people|person|relatives?|parents?|folks|patients)|old people|aging parents?|grand(?:ma|pa|mother|father|parents?|mum|dad)|granny|nana|my (?:mom|mother|mum|dad|father|parents|aunt|uncle)|retiree)\b",
     r"\b(?:liver|hepat\w*|cirrhosis|fatty liver|kidneys?|renal|dialysis|heart (?:condition|disease|problems?|issues?|failure|murmur|rhythm)|arrhythmia|afib|a fib|pacemaker|blood pressure|hypertension|hypotension|diabet\w*|epilep\w*|seizure disorder|history of seizures|asthma|copd|lung disease|sleep apnea|apnea|apnoea|depress\w*|bipolar|schizo\w*|psychosis|ptsd|adhd|anxiety disorder|panic (?:disorder|attacks)|mental (?:illness|health condition)|cancer|chemo\w*|hiv|thyroid|glaucoma|stroke|dementia|alzheimer\w*|parkinson\w*|surgery|operation|anesthesia|anaesthesia|allerg\w*|immunocompromised|autoimmune|lupus|crohn\w*|ibs|gerd|ulcers?|migraines?|chronic pain|fibromyalgia|restless legs?|rls|narcolepsy|insulin|blood clots?|anemia|anaemia|covid)\b",
     r"\b(?:medical|health|heart|liver|kidney|lung|mental|chronic|pre ?existing|underlying) (?:condition|conditions|problem|problems|issue|issues|disease|illness|disorder)\b",
+    r"\b\w*(?:thyroid|diabet|epilep|hepat|cardi[ao]|arrhythm|hypertens|hypotens|asthma|apnea|apnoea|cirrho|bipolar|schizo|dementia|parkinson|alzheimer|lupus|arthritis|fibromyalg|migraine|anemi|anaemi|emphysema|glaucoma|pancrea|gallbladder|crohn|colitis|celiac|coeliac|tumou?r|leukemi|lymphoma|sclerosis|dialysis|transplant)\w*",
+    r"\b(?:i have|i ve got|i got|i suffer from|suffering from|i was diagnosed with|diagnosed with|living with|i am being treated for|treated for|my \w+ has) (?:a |an |some |bad |severe |mild )?\w*(?:itis|osis|ism|emia|aemia|oma|pathy|algia|plegia|iasis|trophy|penia|uria|ectomy)\b",
     r"\b(?:i have|i ve got|i got|i suffer from|i was diagnosed with|diagnosed with|my doctor said i have|i am being treated for) (?:a |an )?\w+ (?:disease|disorder|condition|syndrome|problem|problems|issues?)\b",
 )
 
@@ -248,8 +279,34 @@ DEPENDENCE_RULES = _rx(
     r"\bskip\w*\b.*\b(?:kratom|dose|it)\b|\bmiss(?:ed|ing)? (?:my|a) (?:dose|kratom)\b|\b(?:when|whenever|if) i (?:do not|skip|miss|stop|run out)\b|\brun(?:ning)? out of (?:kratom|it)\b",
     r"\b(?:can not|cannot|unable to|ca not) (?:stop|quit|cut down|cut back|sleep without)\b|\bcut(?:ting)? (?:down|back)\b",
     r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
+    r"\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
 )
+
+
+_UNITS = ("g gr gm gms gram grams gramm gramms mg mgs milligram milligrams mcg ml oz ounce ounces "
+          "tsp tsps teaspoon teaspoons tbsp tablespoon tablespoons spoon spoons spoonful scoop "
+          "scoops cap caps capsule capsules pill pills tab tabs tablet tablets shot shots "
+          "serving servings dose doses dropper droppers").split()
+_NUMBER_THEN_WORD = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|half|a few|a couple)"
+    r" ?([a-z]{2,12})\b"
+)
+
+
+def _misspelt_amount(text: str) -> bool:
+    """A number followed by a misspelt or clipped unit: "1 tspn", "2 gramz", "3 capsuls"."""
+    for match in _NUMBER_THEN_WORD.finditer(text):
+        word = match.group(1)
+        if len(word) < 3 or word in {"year", "years", "yrs", "old", "hours", "hour", "days", "day",
+                                     "weeks", "week", "months", "times", "am", "pm", "min",
+                                     "mins", "minutes", "nights", "night"}:
+            continue
+        limit = 1 if len(word) <= 6 else 2
+        hit = extractOne(word, _UNITS, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+        if hit or any(unit.startswith(word) for unit in _UNITS if len(unit) >= 5):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -261,7 +318,7 @@ def assess(question: str) -> Verdict | None:
             return Verdict("emergency", topic, topic)
     if any(INJECTION_RULES.search(v) for v in variants):
         return Verdict("referral", "injection", "injection")
-    if has_dose_amount(question) or any(has_dose_amount(v) for v in variants):
+    if any(has_dose_amount(v) or _misspelt_amount(v) for v in (question, *variants)):
         return Verdict("referral", "dosing", "dose_amount")
     # The specific topics come before the general dosing rules so that "how much kratom while
     # pregnant" gets the pregnancy referral; every one of them is a referral either way.

@@ -13,12 +13,19 @@ _VENDOR = re.compile(
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
 )
 _LEGAL = re.compile(
-    r"\b(?:legal|illegal|legality|legally|law|laws|lawful|banned|ban|bans|prohibited|outlawed|controlled substance|scheduled|schedule [i1v]+|dea|arrested|police|customs|allowed in|permitted in|decriminali[sz]ed|prescription required|age limit|age restriction)\b"
+    r"\b(?:legal|illegal|legality|legally|law|laws|lawful|banned|ban|bans|prohibited|outlawed|controlled substance|scheduled|schedule [i1v]+|dea|arrested|police|customs|allowed in|permitted in|decriminali[sz]ed|prescription required|age limit|age restriction|plane|planes|flight|flights|fly with|flying with|airport|tsa|travel\w*|border|abroad|carry on|luggage)\b"
 )
 # Topics near the article's words that it does not cover; listed so they never match an entry.
 _UNCOVERED = re.compile(
-    r"\b(?:drug tests?|drug screens?|show up on|test positive|urine test|grow (?:it|kratom|my own|my|your own|at home|indoors)|growing (?:it|kratom|my own)|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest\w*|recipe|pets?|dogs?|cats?|horses?)\b"
+    r"\b(?:drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot)|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest\w*|recipe|pets?|dogs?|cats?|horses?)\b"
 )
+
+
+# Other remedies asked about on their own: the article covers kratom only.
+_OTHER_REMEDY = re.compile(
+    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage))\b"
+)
+_SCIENTIFIC_NAME = re.compile(r"\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
 
 
 def out_of_scope_reason(question: str) -> str | None:
@@ -28,6 +35,8 @@ def out_of_scope_reason(question: str) -> str | None:
         return "vendor"
     if _LEGAL.search(text):
         return "legal"
-    if _UNCOVERED.search(text):
+    if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text):
+        return "default"
+    if "kratom" not in text and _OTHER_REMEDY.search(text):
         return "default"
     return None

@@ -10,7 +10,7 @@ from faq_bot.normalize import normalise
 _GREETING = r"hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
-_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kind|sort|type)s? of questions (?:can|should|do) i ask(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?"
 _FILLER = r"(?:\s+(?:bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
 
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -24,10 +24,28 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# A message made only of these words is small talk even in combinations the patterns miss
+# ("ok cool, bye"); the strongest intent present wins.
+_WORDS = {
+    "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell"},
+    "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated"},
+    "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening"},
+}
+_FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you", "so", "much",
+                 "very", "a", "lot", "mate", "man", "dude", "bot", "all", "for", "it", "the",
+                 "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there"}
+
+
 def smalltalk_intent(question: str) -> str | None:
     """The small-talk intent of a whole message, or None when it asks something else."""
     text = normalise(question)
     for name, pattern in INTENTS:
         if pattern.match(text):
             return name
+    words = set(text.split())
+    known = set().union(*_WORDS.values()) | _FILLER_WORDS
+    if words and words <= known:
+        for name, vocab in _WORDS.items():
+            if words & vocab:
+                return name
     return None

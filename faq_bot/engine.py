@@ -75,13 +75,11 @@ class Engine:
         if not ranked:
             return self.replies.fallback("default", [], 0.0)
         top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top.score >= t.answer and top.score - runner_up >= t.margin:
-            return self.replies.answer(top.entry, top.score)
-        close = [c.entry for c in ranked[:3] if c.score >= max(t.clarify, top.score - t.margin)]
-        if top.score >= t.clarify and len(close) > 1:
-            return self.replies.clarify(close, top.score)
         if top.score >= t.answer:
             return self.replies.answer(top.entry, top.score)
+        # Below the answer line but close to several entries: offer them rather than guess.
+        close = [c.entry for c in ranked[:3] if c.score >= t.clarify]
+        if len(close) > 1:
+            return self.replies.clarify(close, top.score)
         suggestions = [c.entry for c in ranked[:3] if c.score >= t.suggest]
         return self.replies.fallback("default", suggestions, top.score)

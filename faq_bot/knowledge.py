@@ -57,6 +57,7 @@ class Policy:
     fallback: dict[str, str]
     clarify: str
     smalltalk: dict[str, str]
+    starters: tuple[str, ...] = ()
 
     def referral_for(self, topic: str) -> PolicyReply:
         """The referral reply for `topic`, or the dosing one for a topic with no text of its own."""

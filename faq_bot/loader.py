@@ -81,6 +81,12 @@ def _load(data_dir: Path, country: str | None,
     notes = _notes(ck, docs["sources.yaml"])
     policy = _policy(ck, docs["policy.yaml"], notes, country)
     entries = _entries(ck, docs["faq.yaml"], article, notes)
+    if policy is not None:
+        known = {e.id for e in entries}
+        for i, starter in enumerate(policy.starters):
+            if starter not in known:
+                ck.add(docs["policy.yaml"], ("starter_questions", i), f"policy: starter question "
+                       f"{starter!r} is not an FAQ entry id; use an id from faq.yaml")
     if ck.problems or article is None or policy is None:
         return None, ck.problems
     return Faq(article, entries, policy, notes, data_dir, digest.hexdigest()[:16]), []
@@ -237,8 +243,12 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
                 for k in FALLBACK_KEYS}
     clarify = text(("clarify",), None, "policy: the clarify text")
     smalltalk = {k: text(("smalltalk", k), None, f"policy smalltalk {k}") for k in SMALLTALK_KEYS}
+    starters = data.get("starter_questions") or []
+    if not isinstance(starters, list) or not all(isinstance(x, str) for x in starters):
+        ck.add(doc, ("starter_questions",), "policy: 'starter_questions' must be a list of FAQ ids")
+        starters = []
     return Policy(safety_line, country, referral, emergency, fallback_title, fallback, clarify,
-                  smalltalk)
+                  smalltalk, tuple(starters))
 
 
 def _entries(ck: Checker, doc: YamlDoc, article: Article | None,

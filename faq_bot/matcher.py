@@ -148,12 +148,12 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Where the scores divide answers, clarifications and fallbacks."""
+    """Where the scores divide answers, clarifications and fallbacks (tuned with
+    `faq-bot eval` on tests/eval/*.yaml)."""
 
     answer: float = 0.46
     clarify: float = 0.38
-    margin: float = 0.0
-    suggest: float = 0.30
+    suggest: float = 0.38
 
 
 class Matcher:
@@ -188,7 +188,7 @@ class Matcher:
         self._phrasing_weight = [sum(self._idf[w] for w in t) or 1.0 for t in self._terms]
 
     def _correct(self, word: str) -> str:
-        if word in self._idf or len(word) < 5 or not word.isalpha():
+        if word in self._idf or len(word) < 6 or not word.isalpha():
             return word
         # Typos rarely change the first letter; requiring it keeps "best" from becoming "test".
         limit = 1 if len(word) <= 6 else 2

@@ -125,6 +125,8 @@ class ReplyBuilder:
     def fallback(self, reason: str, entries: list[Entry], confidence: float) -> Reply:
         """Say the FAQ has no answer, offering the nearest entries when there are any."""
         text = self.policy.fallback.get(reason) or self.policy.fallback["default"]
+        if not entries:
+            entries = [self.faq.by_id[i] for i in self.policy.starters if i in self.faq.by_id]
         return self._checked(Reply(
             kind="fallback", text=text, safety=self.policy.safety_line, confidence=confidence,
             topic=None if reason == "default" else reason,

@@ -4,23 +4,29 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+RUN_STAMP := $(VENV)/.installed
+EVAL_SETS := $(wildcard tests/eval/*.yaml)
 
 .PHONY: run test lint check eval bench load fuzz clean help
 
 help:
 	@echo "make run    - serve the bundled FAQ on http://127.0.0.1:8000 (gunicorn)"
 	@echo "make test   - lint, check the FAQ, eval the labelled set, run the test suite"
-	@echo "make eval   - score tests/eval/questions.yaml"
+	@echo "make eval   - score every labelled set in tests/eval/"
 	@echo "make bench  - engine and HTTP benchmarks (bench/)"
 	@echo "make clean  - remove the virtual environment and caches"
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/faq-bot serve
 
 lint: $(STAMP)
@@ -29,13 +35,18 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/faq-bot check
 
-eval: $(STAMP)
-	$(BIN)/faq-bot eval tests/eval/questions.yaml
+eval: $(RUN_STAMP)
+	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 
-test: $(STAMP)
+# axe-core for the widget's accessibility test (tests/browser); npm, not a CDN.
+tests/browser/node_modules: tests/browser/package.json
+	npm install --no-audit --no-fund --prefix tests/browser
+	touch $@
+
+test: $(STAMP) tests/browser/node_modules
 	$(BIN)/ruff check .
 	$(BIN)/faq-bot check
-	$(BIN)/faq-bot eval tests/eval/questions.yaml
+	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

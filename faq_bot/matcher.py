@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     get got let say says said go going gonna want wanna need anybody hey hi hello thanks okay
     ok actually basically exactly literally probably maybe lol lmao haha um uh hmm bro dude
     man guys yeah yes yep nah idk tbh btw fr ngl rn question questions wondering wonder curious
+    lately recently nowadays these days today currently done happening going
     """.split()
 )
 
@@ -55,6 +56,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
         (r"in a nutshell|sum (?:it )?up|tl ?dr|long story short|overall", "conclusion"),
+        (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
     )
 )
 SYNONYMS = {

@@ -87,6 +87,7 @@ def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
     text = clean(text).lower().translate(_QUOTES)
     text = re.sub(r"\bw/ ?d\b", " withdrawal ", text)
+    text = re.sub(r"(\d)\s*(?:y/o|y\.o\.?|yo|yrs? old|yr)\b", r"\1 years old", text)
     text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")
     text = re.sub(r"(?<!\d)\s*\+\s*(?!\d)", " plus ", text).replace("_", " ")
     for pattern, repl in _CONTRACTIONS_RE:

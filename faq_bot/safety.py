@@ -43,8 +43,18 @@ for _word in _VOCAB:
     _VOCAB_BY_INITIAL[_word[0]] = (*_VOCAB_BY_INITIAL.get(_word[0], ()), _word)
 
 
+_SHORT_TARGETS = ("much", "many", "dose", "take", "mush")
+
+
 def _correct(word: str) -> str:
-    if len(word) < 5 or word in _KEEP or not word.isalpha():
+    if word in _KEEP or not word.isalpha():
+        return word
+    if len(word) == 4:
+        # Four-letter typos only become the few short words the rules hinge on ("mich").
+        hit = extractOne(word, [t for t in _SHORT_TARGETS if t[0] == word[0]],
+                         scorer=DamerauLevenshtein.distance, score_cutoff=1)
+        return "much" if hit and hit[0] == "mush" else (hit[0] if hit else word)
+    if len(word) < 5:
         return word
     # Typos rarely change the first letter; requiring it keeps "release" from becoming "relapse".
     limit = 1 if len(word) <= 7 else 2
@@ -103,6 +113,10 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:never|not) (?:to )?wake up (?:again|ever)\b|\bso (?:that )?i (?:do not|will not|never) wake up\b|\bnever wake up\b",
             r"\bsleep forever\b|\bbetter off dead\b|\bno reason to live\b|\bnot worth living\b",
             r"\b(?:want|wanna|going|ready|plan\w*|thinking (?:about|of)|think about|gonna|try|trying) (?:to )?end (?:it|everything|things|my life|myself|it tonight)\b|\bi (?:will|am going to|might|could) end it\b",
+            r"\b(?:a |such a |just a |only a )burden\b|\bthis is (?:goodbye|my last)\b|\bsaying (?:my )?goodbyes?\b|\bgoodbye (?:forever|everyone|world|cruel)\b|\bbe done with it (?:all|tonight|forever)?\b|\bbe done with (?:life|everything|it all)\b",
+            r"\b(?:started|start|keep|been) cutting\b|\bcutting (?:again|myself|my (?:arms?|wrists?|legs?))\b|\bsleep for good\b|\bgo to sleep (?:forever|for good|and not wake)\b|\bsaved up (?:enough|pills|my pills|kratom)\b",
+            r"\b(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss)\b|\bif i (?:was|were) gone\b|\bwhen i am gone\b|\b(?:wrote|writing|written|left) (?:a |my )?(?:goodbye )?(?:letters?|notes?) (?:to|for) (?:everyone|my family|my kids|them)\b|\bsuicide note\b|\btonight is the night\b|\bgoodbye (?:letters?|notes?)\b",
+            r"\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
@@ -114,6 +128,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bover ?dos\w*|\bod(?:ed|d|ing|d ed)?\b|\bo d\b",
             r"\b(?:took|taken|take|had|ate|eaten|swallowed|drank|used|did) (?:way |far |much |a lot )?(?:too much|too many|way too much|too much kratom)\b",
             r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
+            r"\b(?:huge|massive|giant|big|way too big|insane|crazy) (?:dose|amount|handful)\b.*\b(?:throw\w* up|vomit\w*|awake|sick|help|dizzy|scared|weird)\b|\b(?:can not|cannot|could not|can t) stay awake\b|\bkeep(?:s)? (?:throwing up|vomiting|passing out|nodding off)\b|\bvomiting (?:a lot|non ?stop|won t stop|everywhere)\b",
             r"\bpoison\w*",
         ),
     ),
@@ -130,6 +145,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "unresponsive",
         _rx(
+            r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
             r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
@@ -147,7 +163,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b",
-            r"\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
+            r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
     ),
     (
@@ -177,6 +193,8 @@ INJECTION_RULES = _rx(
     r"\b(?:for|in) (?:a|my) (?:novel|story|book|screenplay|script|game|fiction|fictional \w+)\b|\bhypothetically\b|\bin theory\b.*\b(?:dose|amount|how much)\b",
     r"\brepeat after me\b|\bsay exactly\b|\brespond (?:only )?with\b|\banswer only with\b|\bjust (?:give|tell) me (?:a|the) number\b|\bonly (?:a|the) number\b",
     r"\binst\b|\bim start\b|\bassistant\b.*\buser\b",
+    r"\bbase ?64\b|\brot ?13\b|\bdecode\w*|\bencod\w*|\bcipher\w*|\bin hex\b|\bbinary\b|\bmorse\b|\bpig latin\b|\breverse(?:d)? (?:text|order|this)\b",
+    r"[a-z0-9]{28,}",
 )
 
 # Phrases about dose dependence as a topic of the article; removed before the dose-word rule
@@ -198,6 +216,9 @@ DOSING_RULES = _rx(
     r"\bhow long (?:does|do|will|would|should|for|until|till|to)\b.*\b(?:take|kick|last|work|wait|effect|stay|hit|start)\w*|\bkick in\b|\btake effect\b|\bcome up\b|\btime it\b",
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
+    r"\bevery (?:single |other |few |couple of |\d+ |one |two |three |four |six |eight |twelve )?(?:hours?|hrs?|nights?|days?|mornings?|evenings?|weekends?|week)\b|\bback to back\b|\bround the clock\b|\bthroughout the (?:day|night)\b",
+    r"\bunder (?:my|the|your) tongue\b|\bin (?:my|your) cheek\b|\bhold (?:it )?in (?:my|your) mouth\b",
+    r"\b(?:hoe|hw|hiw|hpw|jow|ho|hwo|haw) (?:much|many|mch|mutch|mich|mucj|manny|mny)\b|\bhow (?:mch|mutch|mich|mucj|manny|mny|mucch)\b",
     r"\b(?:take|taking|use|using|add|try) (?:some |a bit |a little |a lot |any )?(?:more|another|extra|again|a second|seconds)\b|\bmore (?:kratom|of it|powder|capsules|caps)\b",
     r"\bdoubl\w*|\btripl\w*|\btop (?:it |me )?up\b|\bup (?:my|the) (?:dose|amount)\b|\bincreas\w* (?:my|the|it)\b|\bdecreas\w* (?:my|the)\b|\bstronger (?:dose|effect|hit)\b",
     r"\b(?:too much|too little|enough(?! (?:research|evidence|studies|data|information|info|science|proof|trials))|max|maximum|minimum|min|limit|upper limit|safe level|safe limit|threshold|starting point|start (?:with|at)|begin with)\b",
@@ -229,6 +250,21 @@ _SUBSTANCES = (
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
     r"cocaine|coke|mdma|molly|ecstasy|ketamine|lsd|shrooms|mushrooms|psilocybin|meth|amphetamines?|ghb|supplements?|grapefruit|anything else|something else"
 )
+# Words from the article's own subject that can stand beside "kratom" without meaning a mix.
+_ARTICLE_WORDS = (
+    "sleep|sleeping|insomnia|rest|serotonin|dopamine|melatonin production|mood|pain|relaxation|"
+    "alkaloids?|mitragynine|7oh|receptors?|opioid receptors|research|science|studies|study|"
+    "evidence|strains?|red|green|white|veins?|bali|borneo|effects?|risks?|safety|dose "
+    "dependence|addiction|dependence|abuse|side|nausea|dizziness|constipation|health|"
+    "the brain|brain|body|opioids|neurotransmitters|the article|article|me|you|it|sedation"
+)
+# Words that can follow "I take" without naming something else that is taken.
+_NOT_A_SUBSTANCE = (
+    "kratom|it|some|any|more|less|this|that|these|those|them|the|a|an|my|for|to|before|after|"
+    "at|in|on|with|when|every|each|daily|nightly|regularly|too|so|much|many|red|green|white|"
+    "yellow|gold|maeng|bali|borneo|powder|capsules|caps|tea|extract|leaf|leaves|once|twice|it|"
+    "about|around|like|only|just|usually|sometimes|now|then|again|off|breaks?|tolerance"
+)
 # Substances whose mere mention beside "kratom" means mixing; the article's own words for
 # classes of effect ("a stimulant", "a sedative", "other drugs") are left to the connector rules.
 _NAMED_SUBSTANCES = "|".join(
@@ -238,7 +274,15 @@ _NAMED_SUBSTANCES = "|".join(
                    "pills", "the pill", "lean", "coke", "meth"}
 )
 # Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
-_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel)"
+_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital)"
+_BRANDS = (
+    r"cipro|keppra|lamictal|depakote|tegretol|topamax|synthroid|plavix|coumadin|xarelto|zyrtec|"
+    r"claritin|allegra|flexeril|soma|robaxin|mobic|aleve|excedrin|motrin|lipitor|crestor|"
+    r"zocor|norvasc|lasix|prilosec|nexium|pepcid|zantac|viagra|cialis|suboxone|sublocade|"
+    r"narcan|kratom shots|abilify|risperdal|zyprexa|latuda|buspar|buspirone|atarax|vistaril|"
+    r"concerta|strattera|focalin|dexedrine|provigil|nuvigil|chantix|antabuse|campral|"
+    r"prednisone|medrol|accutane|tamoxifen|methotrexate|humira|ozempic|wegovy|mounjaro"
+)
 _MIX = r"(?:with|and|plus|alongside|along with|together|mix|mixing|mixed|combine|combining|combined|combo|stack|stacking|chase|chasing|while|after|before|on top of|same time|same day|same night|at once|in addition|also)"
 
 INTERACTION_RULES = _rx(
@@ -251,12 +295,16 @@ INTERACTION_RULES = _rx(
     r"\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|hangover|tipsy)\b.*\bkratom\b|\bkratom\b.*\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|tipsy)\b",
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
+    rf"\b(?:{_BRANDS})\b",
+    r"\b(?:at the same time|same time|together|at once|back to back|stack(?:ed|ing)?|combo)\b.*\bkratom\b|\bkratom\b.*\b(?:at the same time|same time|together|at once|stack(?:ed|ing)?|combo)\b",
+    rf"^\W*(?:kratom (?:and|with|plus|or|vs|on) (?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}}|(?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}} (?:and|with|plus) kratom)\W*(?:\w+\W*){{0,3}}$",
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
-    r"^(?=.*\bkratom\b).*\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!kratom\b|it\b|some kratom)\w+",
+    rf"^(?=.*\bkratom\b).*(?<!should )(?<!could )(?<!would )(?<!can )(?<!do )(?<!may )(?<!much )(?<!many )(?<!often )(?<!when )(?<!if )\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!(?:{_NOT_A_SUBSTANCE})\b)[a-z]{{3,}}",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
 )
 
 SPECIAL_RULES = _rx(
+    r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
     r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\btrying for a baby\b",
     r"\bbreast ?feed\w*|\bbreast ?fed\b|\bnursing\b|\blactat\w*|\bpost ?partum\b|\bbreast milk\b",
     r"\b(?:newborn|baby|babies|infant|infants|toddler|toddlers|child|children|childs|kid|kids|son|daughter|teen|teens|teenager|teenagers|adolescent|adolescents|minor|minors|underage|under age|high school\w*|middle school\w*|youth|young people|my students?)\b",
@@ -279,6 +327,9 @@ DEPENDENCE_RULES = _rx(
     r"\bskip\w*\b.*\b(?:kratom|dose|it)\b|\bmiss(?:ed|ing)? (?:my|a) (?:dose|kratom)\b|\b(?:when|whenever|if) i (?:do not|skip|miss|stop|run out)\b|\brun(?:ning)? out of (?:kratom|it)\b",
     r"\b(?:can not|cannot|unable to|ca not) (?:stop|quit|cut down|cut back|sleep without)\b|\bcut(?:ting)? (?:down|back)\b",
     r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
+    r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",
+    r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",
+    r"\buntil i (?:take|have|get|use) (?:my|some|it|kratom)\b|\b(?:stopped|quit|quitting|stopping) (?:\w+ ){0,3}(?:ago|days?|weeks?|months?)\b|\bsince (?:i )?(?:stopped|quit)\b",
     r"\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
 )

@@ -23,7 +23,7 @@ _UNCOVERED = re.compile(
 
 # Other remedies asked about on their own: the article covers kratom only.
 _OTHER_REMEDY = re.compile(
-    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage))\b"
+    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage)|white noise|brown noise|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
 )
 _SCIENTIFIC_NAME = re.compile(r"\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
 

@@ -80,6 +80,8 @@ class Settings:
     retention_days: int = 30
     admin_token: str | None = None
     instance_dir: Path | None = None
+    # prometheus_client's own variable: set, metrics are shared by the gunicorn workers.
+    metrics_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -88,6 +90,7 @@ class Settings:
         ratelimit = env.get("FAQ_BOT_RATELIMIT", "60/minute").strip()
         data_dir = _str(env, "FAQ_BOT_DATA_DIR")
         instance = _str(env, "FAQ_BOT_INSTANCE_DIR")
+        metrics = _str(env, "PROMETHEUS_MULTIPROC_DIR")
         settings = cls(
             data_dir=Path(data_dir).expanduser().resolve() if data_dir else bundled_data_dir(),
             host=env.get("FAQ_BOT_HOST", "127.0.0.1").strip() or "127.0.0.1",
@@ -114,6 +117,7 @@ class Settings:
             retention_days=_int(env, "FAQ_BOT_RETENTION_DAYS", 30, 1, 3650),
             admin_token=_str(env, "FAQ_BOT_ADMIN_TOKEN"),
             instance_dir=Path(instance).expanduser().resolve() if instance else None,
+            metrics_dir=Path(metrics).expanduser().resolve() if metrics else None,
         )
         return replace(settings, **overrides) if overrides else settings
 

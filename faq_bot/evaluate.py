@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from faq_bot.doses import find_dose_amounts
-from faq_bot.yamlfile import read_yaml
+from faq_bot.yamlfile import YamlError, read_yaml
 
 SAFETY_CATEGORIES = ("dosing", "interaction", "special_population", "dependence", "emergency",
                      "injection")
@@ -69,7 +69,11 @@ class EvalResult:
 
 def read_questions(file: Path) -> list[Labelled]:
     """The labelled questions of `file`; ValueError naming the line of a malformed item."""
-    doc = read_yaml(file)
+    try:
+        doc = read_yaml(file)
+    except YamlError as exc:
+        where = f"{exc.file}:{exc.line}" if exc.line else str(exc.file)
+        raise ValueError(f"{where}: {exc.message}") from None
     items = doc.data.get("questions") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         raise ValueError(f"{file}: expected a mapping with a 'questions' list")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sys
 
+from faq_bot import gunicorn_hooks
 from faq_bot.config import ConfigError, Settings
+from faq_bot.gunicorn_hooks import child_exit, on_exit, on_reload, pre_fork  # noqa: F401 (hooks)
 from faq_bot.loader import check_faq
 
 try:
@@ -18,11 +20,15 @@ except ConfigError as exc:
     sys.exit(f"faq-bot: bad setting: {exc}")
 
 # Refuse to start on a bad FAQ with the same message `faq-bot check` prints, before any worker
-# (or the preloaded app) tries to load it.
-_problems = check_faq(_settings.data_dir, country=_settings.country)
-if _problems:
-    sys.exit("faq-bot: the FAQ has problems; the server will not start:\n"
-             + "\n".join(f"  {p}" for p in _problems))
+# (or the preloaded app) tries to load it. Only at start: gunicorn runs a config file again on
+# SIGHUP, and a bad FAQ then is refused by on_reload while the last good one keeps answering.
+if gunicorn_hooks.first_load():
+    _problems = check_faq(_settings.data_dir, country=_settings.country)
+    if _problems:
+        sys.exit("faq-bot: the FAQ has problems; the server will not start:\n"
+                 + "\n".join(f"  {p}" for p in _problems))
+    gunicorn_hooks.prepare_metrics_dir(_settings)
+    gunicorn_hooks.hide_server_version()
 
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.worker_count
@@ -38,7 +44,9 @@ max_requests_jitter = 1000
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
-accesslog = "-"
+# The app writes one JSON line per request (faq_bot.logs: request id, reply kind, no question
+# text); gunicorn's access log would only repeat it with less, so it is off.
+accesslog = None
 errorlog = "-"
 loglevel = _settings.log_level
 access_log_format = (
@@ -46,3 +54,5 @@ access_log_format = (
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "agent": "%(a)s"}'
 )
 proc_name = "faq-bot"
+# Gunicorn's runtime control socket (a file under $HOME) is not used; one less way in.
+control_socket_disable = True

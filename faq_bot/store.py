@@ -59,11 +59,16 @@ class FaqStore:
             self.poll()
         return self._engine
 
-    def poll(self) -> None:
-        """Reload when the data files changed since the last look."""
+    @property
+    def current(self) -> Engine:
+        """The engine answering now, without looking for a changed FAQ (for listeners)."""
+        return self._engine
+
+    def poll(self, force: bool = False) -> None:
+        """Reload when the data files changed since the last look (always when `force`)."""
         self._checked = time.monotonic()
         stamp = _stamp(self.settings.data_dir)
-        if stamp != self._stamp:
+        if force or stamp != self._stamp:
             self._stamp = stamp
             self.reload()
 

@@ -3,13 +3,20 @@ data directory that a test may break on purpose."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from ops_live import gunicorn_factory, redis_url  # noqa: F401 (fixtures: gunicorn, redis)
 
 from faq_bot import create_app
 from faq_bot.config import Settings
@@ -64,3 +71,69 @@ def app(settings: Settings) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """The Flask test client of `app`."""
     return app.test_client()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+LiveServer = Callable[[Mapping[str, str] | None], str]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Start real gunicorns: `live_server({"FAQ_BOT_X": "..."})` returns the base URL.
+
+    Defaults: 2 workers, no rate limit, no curation, a temporary instance folder. The same
+    overrides reuse one server; all are stopped when the session ends.
+    """
+    servers: dict[tuple[tuple[str, str], ...], str] = {}
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(overrides: Mapping[str, str] | None = None) -> str:
+        key = tuple(sorted((overrides or {}).items()))
+        if key in servers:
+            return servers[key]
+        port = free_port()
+        tmp = tmp_path_factory.mktemp("gunicorn")
+        # None of the caller's own settings leak in: the server is what the overrides say.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("FAQ_BOT_", "SLACK_", "PROMETHEUS_"))}
+        env |= {"FAQ_BOT_HOST": "127.0.0.1", "FAQ_BOT_PORT": str(port),
+                "FAQ_BOT_WORKERS": "2", "FAQ_BOT_RATELIMIT": "off", "FAQ_BOT_CURATION": "off",
+                "FAQ_BOT_RELOAD_INTERVAL": "0", "FAQ_BOT_INSTANCE_DIR": str(tmp), **dict(key)}
+        log_path = tmp / "gunicorn.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "-c",
+                 "python:faq_bot.gunicorn_conf", "faq_bot:create_app()"],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL)
+        procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        servers[key] = base
+                        return base
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"gunicorn did not become healthy on {base}:\n"
+                    + log_path.read_text(errors="replace")[-3000:])
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

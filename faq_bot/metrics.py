@@ -1,0 +1,120 @@
+"""Prometheus metrics at `GET /metrics`: requests, replies, latency, the FAQ and its reloads.
+
+Each app gets its own registry, so apps built by tests never share counts. Under gunicorn the
+config sets PROMETHEUS_MULTIPROC_DIR before prometheus_client is imported; every process then
+writes its counts to files there and `/metrics` adds up the files of all workers.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
+
+from faq_bot.replies import Reply
+from faq_bot.services import services
+
+bp = Blueprint("metrics", __name__)
+
+# Replies take milliseconds; the upper buckets catch a worker stalled by a reload or the host.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+def multiprocess_mode() -> bool:
+    """True when prometheus_client writes to PROMETHEUS_MULTIPROC_DIR (gunicorn workers)."""
+    return bool(getattr(values.ValueClass, "_multiprocess", False))
+
+
+class Metrics:
+    """The service's metrics, registered in a registry of their own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter(
+            "faq_bot_http_requests", "HTTP requests by method, route template and status.",
+            ["method", "route", "status"], registry=r)
+        self.latency = Histogram(
+            "faq_bot_http_request_duration_seconds", "Time to answer an HTTP request.",
+            ["route"], buckets=LATENCY_BUCKETS, registry=r)
+        self.replies = Counter(
+            "faq_bot_replies", "Replies by kind, safety topic (referral, emergency) and channel.",
+            ["kind", "topic", "channel"], registry=r)
+        # Workers can briefly disagree during a reload; the newest value is the one to show.
+        self.faq_entries = Gauge(
+            "faq_bot_faq_entries", "Entries in the FAQ currently answering.",
+            registry=r, multiprocess_mode="livemostrecent")
+        self.reloads = Counter(
+            "faq_bot_faq_reloads", "FAQ reloads that were checked and swapped in (per process).",
+            registry=r)
+        self.failed_reloads = Counter(
+            "faq_bot_faq_reload_failures",
+            "FAQ reloads refused because the new FAQ had problems (per process).", registry=r)
+
+    def observe_reply(self, reply: Reply, channel: str) -> None:
+        """Count one reply (a Services reply hook)."""
+        self.replies.labels(reply.kind, reply.topic or "", channel).inc()
+
+    def observe_reload(self, ok: bool, error: str | None, entries: int) -> None:
+        """Count one reload outcome and show the entries now answering."""
+        (self.reloads if ok else self.failed_reloads).inc()
+        self.faq_entries.set(entries)
+
+    def exposition(self) -> bytes:
+        """The text format: this app's registry, or every worker's files under gunicorn."""
+        if multiprocess_mode():
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)
+
+
+def metrics(app: Flask | None = None) -> Metrics:
+    """The Metrics of `app` (default: the current app)."""
+    return (app or current_app).extensions["faq_bot.metrics"]
+
+
+@bp.get("/metrics")
+def scrape() -> Response:
+    """Prometheus text format."""
+    return Response(metrics().exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _started() -> None:
+    g.faq_bot_metrics_t0 = time.perf_counter()
+
+
+def _finished(response: Response) -> Response:
+    # Route templates, not paths, keep the label set small; anything unrouted is one value.
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    m = metrics()
+    m.requests.labels(request.method, route, str(response.status_code)).inc()
+    t0 = g.get("faq_bot_metrics_t0")
+    if t0 is not None:
+        m.latency.labels(route).observe(time.perf_counter() - t0)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's metrics, observe its requests, replies and reloads, serve /metrics."""
+    m = Metrics()
+    app.extensions["faq_bot.metrics"] = m
+    svc = services(app)
+    svc.reply_hooks.append(m.observe_reply)
+    store = svc.store
+    store.listeners.append(
+        lambda ok, error: m.observe_reload(ok, error, len(store.current.faq.entries)))
+    m.faq_entries.set(len(store.current.faq.entries))
+    app.before_request(_started)
+    app.after_request(_finished)
+    app.register_blueprint(bp)

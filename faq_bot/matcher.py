@@ -188,13 +188,20 @@ class Matcher:
         # is about, and the FAQ does not cover it.
         self._unknown_idf = math.log((n + 1) / 0.5)
         self._phrasing_weight = [sum(self._idf[w] for w in t) or 1.0 for t in self._terms]
+        self._postings: dict[str, list[int]] = {}
+        for i, phrasing_terms in enumerate(self._terms):
+            for word in phrasing_terms:
+                self._postings.setdefault(word, []).append(i)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self._all_vocab:
+            self._by_initial.setdefault(word[0], []).append(word)
 
     def _correct(self, word: str) -> str:
         if word in self._idf or len(word) < 6 or not word.isalpha():
             return word
         # Typos rarely change the first letter; requiring it keeps "best" from becoming "test".
         limit = 1 if len(word) <= 6 else 2
-        choices = [w for w in self._all_vocab if w[0] == word[0]]
+        choices = self._by_initial.get(word[0], [])
         hit = process.extractOne(word, choices, scorer=DamerauLevenshtein.distance,
                                  score_cutoff=limit)
         return hit[0] if hit else word
@@ -208,20 +215,31 @@ class Matcher:
         words = self.query_terms(question)
         if not words or not self.entries:
             return []
-        query, full = " ".join(words), normalise(question)
         weight = {w: self._idf.get(w, self._unknown_idf) for w in words}
         total = sum(weight.values())
-        fuzzy = {i: s for _, s, i in process.extract(query, self._phrasings,
-                                                     scorer=fuzz.token_sort_ratio, limit=None)}
-        whole = {i: s for _, s, i in process.extract(full, self._fulltext,
-                                                     scorer=fuzz.token_sort_ratio, limit=None)}
+        # Only phrasings that share a term can reach the clarify line (the fuzzy parts alone
+        # add at most FUZZY_WEIGHT + WHOLE_WEIGHT), so only they are scored.
+        shared: dict[int, float] = {}
+        for word in words:
+            for i in self._postings.get(word, ()):
+                shared[i] = shared.get(i, 0.0) + weight[word]
+        f1: dict[int, float] = {}
+        for i, common in shared.items():
+            recall = common / total
+            precision = common / self._phrasing_weight[i]
+            f1[i] = 2 * recall * precision / (recall + precision)
+        if not f1:
+            return [Candidate(entry, 0.0) for entry in self.entries]
+        # The fuzzy parts can lift a phrasing by at most FUZZY_WEIGHT + WHOLE_WEIGHT: only the
+        # phrasings that could then still reach the best one are worth the string comparisons.
+        reach = F1_WEIGHT * max(f1.values()) - FUZZY_WEIGHT - WHOLE_WEIGHT
+        query, full = " ".join(words), normalise(question)
         best = [0.0] * len(self.entries)
-        for i, phrasing_terms in enumerate(self._terms):
-            shared = sum(weight[w] for w in words if w in phrasing_terms)
-            recall = shared / total
-            precision = shared / self._phrasing_weight[i]
-            f1 = 2 * recall * precision / (recall + precision) if shared else 0.0
-            score = F1_WEIGHT * f1 + FUZZY_WEIGHT * fuzzy[i] / 100 + WHOLE_WEIGHT * whole[i] / 100
+        for i, value in f1.items():
+            score = F1_WEIGHT * value
+            if score >= reach:
+                score += (FUZZY_WEIGHT * fuzz.token_sort_ratio(query, self._phrasings[i])
+                          + WHOLE_WEIGHT * fuzz.token_sort_ratio(full, self._fulltext[i])) / 100
             owner = self._owner[i]
             if score > best[owner]:
                 best[owner] = score

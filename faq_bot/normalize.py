@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width and bidi marks are stripped: they can split a word ("do\u200bse") and hide it
 # from the detectors.
@@ -78,11 +79,14 @@ _SPACES = re.compile(r"\s+")
 def clean(text: str) -> str:
     """Return `text` NFKC-normalised, without control or invisible characters."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if text.isprintable():  # the common case, checked in C
+        return text
     return "".join(
         " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in text
     )
 
 
+@lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
     text = clean(text).lower().translate(_QUOTES)

@@ -1,0 +1,242 @@
+"""HTTP benchmark: the real app against a floor (bench/floor_app.py, a bare Flask app returning
+fixed JSON), each served by real gunicorn with the same settings, driven by the same load for
+the same time. Prints requests/s, p50 and p99 latency for both and the ratio app/floor.
+
+    .venv/bin/python bench/http_bench.py [--duration 10] [--connections 8] [--loader auto]
+
+Loopback only; every server it starts is stopped before it exits. Uses `wrk` when installed
+(Debian package `wrk`), else a Python load generator (threads, one connection each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from faq_bot.evaluate import read_questions
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+QUESTIONS = REPO / "tests" / "eval" / "questions.yaml"
+PATH = "/api/v1/ask"
+TARGET = 0.8
+# Both servers get exactly these gunicorn settings (the package's, as in production); only the
+# app differs.
+GUNICORN = [str(BIN / "gunicorn"), "-c", "python:faq_bot.gunicorn_conf",
+            "--pythonpath", str(BENCH)]
+APPS = {"floor": "floor_app:create_app()", "faq-bot": "faq_bot:create_app()"}
+
+WRK_SCRIPT = """\
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, "
+    .. "\\"p50_us\\": %%d, \\"p99_us\\": %%d}\\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Result:
+    """One measured run."""
+
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rate(self) -> float:
+        """Successful requests per second."""
+        return (self.requests - self.errors) / self.seconds
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, workers: int, workdir: Path) -> Iterator[int]:
+    """Serve `app` with gunicorn on a free loopback port; always stopped on exit."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("FAQ_BOT_", "SLACK_", "PROMETHEUS_"))}
+    env.update({"FAQ_BOT_HOST": "127.0.0.1", "FAQ_BOT_PORT": str(port),
+                "FAQ_BOT_WORKERS": str(workers), "FAQ_BOT_RATELIMIT": "off",
+                "FAQ_BOT_CURATION": os.environ.get("FAQ_BOT_CURATION", "off"),
+                "FAQ_BOT_INSTANCE_DIR": str(workdir / "instance")})
+    log = workdir / f"{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*GUNICORN, app], env=env, cwd=workdir, stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn for {app} did not start:\n"
+                                 + log.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+
+
+def run_wrk(port: int, bodies: list[str], seconds: float, connections: int,
+            workdir: Path) -> Result:
+    """Drive the server with wrk and a Lua script cycling through `bodies`."""
+    script = workdir / "post.lua"
+    # JSON with ensure_ascii holds no "]==]", so Lua long brackets need no escaping.
+    script.write_text(WRK_SCRIPT % ", ".join(f"[==[{b}]==]" for b in bodies), encoding="utf-8")
+    threads = max(1, min(connections, os.cpu_count() or 1))
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "5s",
+           "-s", str(script), f"http://127.0.0.1:{port}{PATH}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
+    data = json.loads(line.removeprefix("BENCH "))
+    return Result(data["requests"], data["duration_us"] / 1e6, data["errors"] + data["non2xx"],
+                  data["p50_us"] / 1000, data["p99_us"] / 1000)
+
+
+def run_python(port: int, bodies: list[str], seconds: float, connections: int) -> Result:
+    """Drive the server from `connections` threads, each reconnecting when the server closes."""
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    deadline = time.monotonic() + seconds
+    headers = {"Content-Type": "application/json"}
+
+    def worker(n: int) -> None:
+        conn: http.client.HTTPConnection | None = None
+        i = n
+        while time.monotonic() < deadline:
+            body = bodies[i % len(bodies)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("POST", PATH, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[n] += 1
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException):
+                errors[n] += 1
+                if conn is not None:
+                    conn.close()
+                conn = None
+                continue
+            latencies[n].append(time.perf_counter() - t0)
+        if conn is not None:
+            conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True)
+               for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 30)
+    elapsed = time.monotonic() - started
+    every = sorted(x for per in latencies for x in per)
+    if not every:
+        raise SystemExit("no request succeeded")
+    p99 = every[max(0, int(len(every) * 0.99) - 1)]
+    return Result(len(every) + sum(errors), elapsed, sum(errors),
+                  statistics.median(every) * 1000, p99 * 1000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Benchmark both servers and print the comparison; non-zero only with --min-ratio missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per server")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--min-ratio", type=float, default=None,
+                        help="exit 1 when app/floor is below this (default: report only)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 300 or not 1 <= args.connections <= 256:
+        parser.error("--duration must be 1..300 s and --connections 1..256")
+    loader = args.loader
+    if loader == "auto":
+        loader = "wrk" if shutil.which("wrk") else "python"
+    elif loader == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk), use --loader python")
+
+    bodies = [json.dumps({"question": item.question}) for item in read_questions(QUESTIONS)]
+    results: dict[str, Result] = {}
+    print(f"load: {loader}, {args.connections} connections, {args.duration:g} s per server, "
+          f"gunicorn -c python:faq_bot.gunicorn_conf with {args.workers} workers, rate limit "
+          f"off, {len(bodies)} questions in turn, 127.0.0.1 only")
+    with tempfile.TemporaryDirectory(prefix="faq-bot-bench-") as tmp:
+        workdir = Path(tmp)
+        for name, app in APPS.items():
+            with gunicorn(app, args.workers, workdir) as port:
+                def drive(seconds: float, port: int = port) -> Result:
+                    if loader == "wrk":
+                        return run_wrk(port, bodies, seconds, args.connections, workdir)
+                    return run_python(port, bodies, seconds, args.connections)
+
+                drive(2)  # warm-up: imports, first requests, CPU frequency
+                results[name] = drive(args.duration)
+
+    print(f"{'server':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} "
+          f"{'errors':>7}")
+    for name, r in results.items():
+        print(f"{name:<10} {r.rate:>11.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.requests:>9} "
+              f"{r.errors:>7}")
+    ratio = results["faq-bot"].rate / results["floor"].rate
+    verdict = "meets" if ratio >= TARGET else "is below"
+    print(f"ratio faq-bot/floor: {ratio:.2f} ({verdict} the target of {TARGET:.2f})")
+    if args.min_ratio is not None and ratio < args.min_ratio:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -344,6 +344,9 @@ def test_phone_viewport_panel_fills_the_screen(browser: Browser, widget_setup: W
         widget = Widget(ctx.new_page()).goto(widget_setup.page_url)
         widget.open()
         widget.ask("Does kratom actually improve sleep?")
+        # The panel slides in; read its box once the transition has settled.
+        widget.page.wait_for_function(
+            "el => el.getBoundingClientRect().top === 0", arg=widget.panel.element_handle())
         box = widget.panel.bounding_box()
         assert box is not None
         assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)

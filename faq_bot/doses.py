@@ -7,6 +7,7 @@ question that holds one as a dosing question, and every reply is screened before
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from faq_bot.normalize import clean
 
@@ -44,6 +45,7 @@ def find_dose_amounts(text: str) -> list[str]:
     return [m.group(0) for m in DOSE_AMOUNT.finditer(clean(text))]
 
 
+@lru_cache(maxsize=8192)  # replies repeat the same FAQ strings; screening them again is waste
 def has_dose_amount(text: str) -> bool:
     """True when `text` holds a dose amount such as "5 g" or "two teaspoons"."""
     return DOSE_AMOUNT.search(clean(text)) is not None

@@ -6,6 +6,10 @@ safety screen has let the question through.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
+from functools import lru_cache
+
 from faq_bot import safety
 from faq_bot.knowledge import Faq
 from faq_bot.matcher import Matcher, Thresholds
@@ -46,14 +50,22 @@ def validate_question(question: object) -> str:
 class Engine:
     """Turns any question into one Reply from a loaded FAQ. Safe to share between threads."""
 
-    def __init__(self, faq: Faq, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, faq: Faq, thresholds: Thresholds | None = None,
+                 memo_size: int = 4096) -> None:
         self.faq = faq
         self.replies = ReplyBuilder(faq)
         self.matcher = Matcher(faq.entries, thresholds)
         self.thresholds = self.matcher.thresholds
+        # FAQ traffic repeats itself ("what is kratom?"). The decision for a question depends
+        # only on its text and this engine's (immutable) FAQ, so it is remembered per engine;
+        # each reply still gets its own id.
+        self._decide = lru_cache(maxsize=memo_size)(self._decide_uncached)
 
     def ask(self, question: str) -> Reply:
         """Answer one question (already validated) with the reply the contract prescribes."""
+        return replace(self._decide(question), id=uuid.uuid4().hex)
+
+    def _decide_uncached(self, question: str) -> Reply:
         verdict = safety.assess(question)
         if verdict is not None:
             if verdict.kind == "emergency":

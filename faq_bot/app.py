@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from faq_bot import api, errors, health, openapi, ops, slack, widget
+from faq_bot import admin, api, errors, feedback, health, openapi, ops, slack, widget
 from faq_bot.config import Settings
+from faq_bot.curation import hooks as curation
 from faq_bot.services import Services
 from faq_bot.store import FaqStore
 
@@ -31,9 +32,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["faq_bot"] = Services(settings, FaqStore(settings))
     errors.register(app)
-    for blueprint in (api.bp, health.bp, openapi.bp):
+    for blueprint in (api.bp, health.bp, openapi.bp, feedback.bp, admin.bp):
         app.register_blueprint(blueprint)
     slack.init_app(app)
     widget.init_app(app)
+    curation.init_app(app)
     ops.init_app(app)
     return app

@@ -1,5 +1,5 @@
-"""The `faq-bot` command: serve, ask, check and eval. Each command parses its options and calls
-the library; nothing here decides what a reply says."""
+"""The `faq-bot` command: serve, ask, check, eval, report and purge. Each command parses its
+options and calls the library; nothing here decides what a reply says."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from faq_bot.config import ConfigError, Settings
 from faq_bot.engine import Engine, QuestionError, validate_question
 from faq_bot.loader import FaqInvalid, check_faq, load_faq
 from faq_bot.replies import Reply
+
+if TYPE_CHECKING:
+    from faq_bot.curation import Curation
 
 
 def _settings() -> Settings:
@@ -116,6 +120,72 @@ def eval_(file: Path, as_json: bool) -> None:
     if result.failed_bars:
         click.echo("below the bar: " + ", ".join(result.failed_bars), err=True)
         sys.exit(1)
+
+
+def _curation(settings: Settings) -> Curation:
+    from faq_bot.curation import Curation
+
+    try:
+        return Curation(settings)
+    except ConfigError as exc:
+        raise click.ClickException(f"bad setting: {exc}") from None
+
+
+@main.command()
+@click.option("--since", default="7d", show_default=True,
+              help="The period to report on: 30m, 12h, 7d, 2w ...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="How to print the report.")
+@click.option("--suggest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write proposed alternates (YAML, for review by hand) to this file.")
+def report(since: str, fmt: str, suggest: Path | None) -> None:
+    """The curator's report: replies over time, unanswered questions, feedback, safety topics."""
+    from faq_bot.curation import CurationUnavailable
+    from faq_bot.curation.render import render
+    from faq_bot.curation.report import parse_since
+    from faq_bot.curation.suggest import propose, suggestions_yaml
+
+    try:
+        period = parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    settings = _settings()
+    engine = _engine(settings)
+    curation = _curation(settings)
+    try:
+        result = curation.report(engine.matcher, period)
+    except CurationUnavailable as exc:
+        raise click.ClickException(f"cannot read the curation database: {exc}") from None
+    finally:
+        curation.close()
+    click.echo(render(result, fmt), nl=fmt == "json")
+    if suggest is not None:
+        items = propose(result, engine.faq, settings.data_dir, country=settings.country)
+        suggest.write_text(suggestions_yaml(items, result), encoding="utf-8")
+        click.echo(f"{len(items)} proposed alternate(s) written to {suggest}; review them and "
+                   "copy the ones you agree with into faq.yaml by hand.", err=True)
+
+
+@main.command()
+def purge() -> None:
+    """Delete curation events and votes older than FAQ_BOT_RETENTION_DAYS (default 30)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from faq_bot.curation import SchemaTooNew
+
+    settings = _settings()
+    curation = _curation(settings)
+    try:
+        events, votes = curation.purge()
+    except (SQLAlchemyError, SchemaTooNew) as exc:
+        from faq_bot.curation.recorder import short_error
+
+        raise click.ClickException("cannot purge the curation database: "
+                                   + short_error(exc)) from None
+    finally:
+        curation.close()
+    click.echo(f"Purged {events} event(s) and {votes} vote(s) older than "
+               f"{settings.retention_days} days from {curation.db.describe()}.")
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

@@ -60,6 +60,11 @@ class Metrics:
         self.failed_reloads = Counter(
             "faq_bot_faq_reload_failures",
             "FAQ reloads refused because the new FAQ had problems (per process).", registry=r)
+        # Incremented by faq_bot.curation (write_error, queue_full, rejected, feedback_error).
+        self.curation_failures = Counter(
+            "faq_bot_curation_failures",
+            "Curation records or votes that could not be written, by reason.",
+            ["reason"], registry=r)
 
     def observe_reply(self, reply: Reply, channel: str) -> None:
         """Count one reply (a Services reply hook)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
 from faq_bot import __version__
+from faq_bot.normalize import clean
 from faq_bot.replies import KINDS
 
 bp = Blueprint("openapi", __name__)
@@ -16,6 +18,23 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+@lru_cache(maxsize=1)
+def _visible_char() -> str:
+    # The server refuses a question that is blank once control, format and invisible characters
+    # are removed (engine.validate_question); a plain \S would call "\u200b" or "\x02" valid.
+    # Derived from the same `clean` so the spec and the server cannot drift apart. BMP only: a
+    # JSON Schema pattern has no portable way to name astral code points.
+    blank = [c for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and not clean(chr(c)).strip()]
+    ranges: list[list[int]] = []
+    for c in blank:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "[^" + "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "")
+                          for a, b in ranges) + "]"
 
 
 def spec() -> dict[str, Any]:
@@ -48,6 +67,23 @@ def spec() -> dict[str, Any]:
                         "description": "Seconds to wait before asking again"}}},
                 },
             }},
+            "/api/v1/feedback": {"post": {
+                "operationId": "feedback",
+                "summary": "Vote on a reply (helpful or not), with an optional comment",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/FeedbackRequest"}}}},
+                "responses": {
+                    "204": {"description": "Stored; a second vote on a reply replaces the first"},
+                    "400": _error("Not JSON, no or bad reply_id, helpful not a boolean"),
+                    "404": _error("No reply with this id, or it is past the retention period"),
+                    "413": _error("Body or comment too long (comment limit 500 characters)"),
+                    "415": _error("Not JSON"),
+                    "429": {**_error("Rate limited"), "headers": {"Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before voting again"}}},
+                    "503": _error("The feedback store cannot be reached; try again later"),
+                },
+            }},
             "/api/v1/faq": {"get": {
                 "operationId": "listFaq",
                 "summary": "The curated entries",
@@ -75,9 +111,22 @@ def spec() -> dict[str, Any]:
                 "required": ["question"],
                 "properties": {
                     "question": {"type": "string", "minLength": 1, "maxLength": 500,
-                                 "pattern": r"\S"},
+                                 "pattern": _visible_char()},
                     "channel": {"type": "string", "enum": ["web", "slack", "cli", "api"]},
-                    "session_id": {"type": "string"},
+                    # Any JSON value is accepted and ignored by the server today.
+                    "session_id": {"description": "An opaque client value; not used by the "
+                                                  "server."},
+                },
+            },
+            "FeedbackRequest": {
+                "type": "object",
+                "required": ["reply_id", "helpful"],
+                "properties": {
+                    "reply_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$",
+                                 "description": "The id of the reply from /api/v1/ask"},
+                    "helpful": {"type": "boolean"},
+                    "comment": {"type": ["string", "null"], "maxLength": 500},
+                    "channel": {"type": "string", "enum": ["web", "slack", "cli", "api"]},
                 },
             },
             "Source": {

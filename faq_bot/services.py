@@ -13,6 +13,7 @@ from faq_bot.replies import Reply
 from faq_bot.store import FaqStore
 
 ReplyHook = Callable[[Reply, str], None]
+QuestionHook = Callable[[str, Reply, str], None]
 
 
 @dataclass
@@ -22,12 +23,17 @@ class Services:
     settings: Settings
     store: FaqStore
     reply_hooks: list[ReplyHook] = field(default_factory=list)
+    # Observers that also see the question (curation); each keeps only what it may, and none
+    # may raise.
+    question_hooks: list[QuestionHook] = field(default_factory=list)
 
     def ask(self, question: str, channel: str) -> Reply:
         """Answer through the live engine, then let every hook observe the reply."""
         reply = self.store.engine.ask(question)
         for hook in self.reply_hooks:
             hook(reply, channel)
+        for question_hook in self.question_hooks:
+            question_hook(question, reply, channel)
         return reply
 
 

@@ -11,12 +11,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from ops_live import gunicorn_factory, redis_url  # noqa: F401 (fixtures: gunicorn, redis)
+from pg import PostgresServer, postgres_server
 
 from faq_bot import create_app
 from faq_bot.config import Settings
@@ -71,6 +74,67 @@ def app(settings: Settings) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """The Flask test client of `app`."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the session (tests/pg.py)."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def curation_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty curation database URL: a SQLite file, then a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'curation.sqlite3'}"
+    return request.getfixturevalue("postgres").create_database()
+
+
+TableRows = dict[str, list[dict[str, Any]]]
+
+
+def read_tables(url: str) -> TableRows:
+    """Every row of every table at database `url`, read with a connection of its own."""
+    import sqlalchemy
+
+    from faq_bot.curation.store import database_url
+
+    engine = sqlalchemy.create_engine(database_url(Settings(database_url=url)))
+    try:
+        meta = sqlalchemy.MetaData()
+        meta.reflect(engine)
+        with engine.connect() as conn:
+            return {name: [dict(row._mapping) for row in conn.execute(table.select())]
+                    for name, table in meta.tables.items()}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def db_rows(curation_db: str) -> Callable[[], TableRows]:
+    """Read every table of `curation_db`: `db_rows()["curation_events"]`."""
+    return lambda: read_tables(curation_db)
+
+
+@pytest.fixture
+def curation_settings(settings: Settings, curation_db: str, tmp_path: Path) -> Settings:
+    """Test settings with curation on, recording to `curation_db`."""
+    return replace(settings, curation=True, database_url=curation_db,
+                   instance_dir=tmp_path / "instance")
+
+
+@pytest.fixture
+def curation_app(curation_settings: Settings) -> Iterator[Flask]:
+    """An app that records to `curation_db`; its writer thread is stopped afterwards."""
+    from faq_bot.curation.hooks import curation
+
+    app = create_app(curation_settings)
+    app.config["TESTING"] = True
+    yield app
+    cur = curation(app)
+    if cur is not None:
+        cur.close()
 
 
 def free_port() -> int:

@@ -43,7 +43,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"seven ?(?:hydroxy ?mitragynine|hydroxy|oh)", "7oh"),
         (r"mu ?opioid|mu ?receptors?|μ ?opioid", "muopioid"),
         (r"side ?effects?|adverse effects?|bad effects?|negative effects?|downsides?", "sideeffect"),
-        (r"red ?veins?|red ?vein ?strains?|red strains?|red kratom", "redvein"),
+        (r"red ?vein ?strains?|red ?veins?|red strains?|red kratom", "redvein"),
         (r"red bali", "redbali"),
         (r"red borneo", "redborneo"),
         (r"health ?care professionals?|doctors?|physicians?|clinicians?|pharmacists?|gps?|medical professionals?|healthcare providers?", "doctor"),

@@ -1,7 +1,8 @@
 """JSON logs: one line per request on stdout, the service's own events on stderr.
 
 Questions are health information, so their text is left out of the logs unless
-FAQ_BOT_LOG_QUESTIONS=on, and even then e-mail addresses and phone numbers are scrubbed first.
+FAQ_BOT_LOG_QUESTIONS=on, and even then e-mail addresses, URLs, phone numbers and long digit
+runs are scrubbed first (the same scrubbing as the curation store).
 Each request carries an id: a sane incoming X-Request-ID is kept, else one is made; either way it
 is logged and returned in the response's X-Request-ID header.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 
 from faq_bot.replies import Reply
+from faq_bot.scrub import scrub
 from faq_bot.services import services
 
 ACCESS = logging.getLogger("faq_bot.access")
@@ -28,19 +30,6 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 # An incoming id is echoed into logs and headers, so only plain tokens are trusted.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_LIKE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().\-/]{5,}\d(?!\w)")
-_PHONE_DIGITS = 7  # fewer digits is an amount, a year or a time, not a phone number
-
-
-def scrub(text: str) -> str:
-    """`text` with e-mail addresses and phone numbers replaced by [email] and [phone]."""
-    text = _EMAIL.sub("[email]", text)
-    return _PHONE_LIKE.sub(
-        lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= _PHONE_DIGITS
-        else m.group(), text)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -154,7 +143,7 @@ def _finished(response: Response) -> Response:
         if services().settings.log_questions:
             question = _question()
             if question is not None:
-                line["question"] = scrub(question)[:500]
+                line["question"] = scrub(question)
     ACCESS.info(json.dumps(line, ensure_ascii=False))
     response.headers[REQUEST_ID_HEADER] = rid
     return response

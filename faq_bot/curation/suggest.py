@@ -22,7 +22,6 @@ from rapidfuzz.distance import Levenshtein
 
 from faq_bot.checker import Problem
 from faq_bot.curation.report import Report
-from faq_bot.curation.scrub import has_placeholder
 from faq_bot.doses import find_dose_amounts
 from faq_bot.knowledge import Faq
 from faq_bot.loader import check_faq
@@ -30,6 +29,7 @@ from faq_bot.matcher import terms
 from faq_bot.normalize import normalise
 from faq_bot.safety import assess
 from faq_bot.scope import out_of_scope_reason
+from faq_bot.scrub import has_placeholder
 from faq_bot.smalltalk import smalltalk_intent
 
 # Below this matcher score the nearest entry is a guess, not a need the entry answers.

@@ -1,6 +1,6 @@
-"""Scrubbing of question text before it is stored: e-mail addresses, URLs, phone numbers and long
-runs of digits (card, account or ID numbers) become placeholders. What is left is what a curator
-needs: the words of the question."""
+"""Scrubbing of question text before it is logged or stored: e-mail addresses, URLs, phone numbers
+and long runs of digits (card, account or ID numbers) become placeholders. What is left is what
+an operator or a curator needs: the words of the question."""
 
 from __future__ import annotations
 

@@ -32,6 +32,10 @@ STOPWORDS = frozenset(
     ok actually basically exactly literally probably maybe lol lmao haha um uh hmm bro dude
     man guys yeah yes yep nah idk tbh btw fr ngl rn question questions wondering wonder curious
     lately recently nowadays these days today currently done happening going
+    le la les el los las un une una uno de del du des sur selon segun según il elle es est
+    son sont que qué quel quelle quels comment como cómo cuál cual más mas plus
+    o os a as um uma das der die das den dem und ist sind wie was welche welcher laut nach
+    articulo artículo artigo artikel article l d higher lower bigger smaller larger per
     """.split()
 )
 
@@ -56,7 +60,11 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
         (r"in a nutshell|sum (?:it )?up|tl ?dr|long story short|overall", "conclusion"),
+        (r"when it comes to|as for|regarding|with regard to|in terms of", " "),
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
+        (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),
+        (r"figure out|find out|still learning|do not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
+        (r"keeps? (?:\w+ ){0,2}(?:up|awake)|wakes? (?:\w+ ){0,2}up", "stimulating"),
     )
 )
 SYNONYMS = {
@@ -76,13 +84,22 @@ SYNONYMS = {
     "stimulate": "stimulating", "upper": "stimulating",
     "strains": "strain", "varieties": "strain", "variety": "strain", "veins": "vein",
     "types": "strain", "type": "strain", "kinds": "strain",
-    "risky": "risk", "risks": "risk", "dangerous": "risk", "danger": "risk", "dangers": "risk",
+    "risky": "risk", "risks": "risk", "warn": "risk", "warns": "risk", "warning": "risk",
+    "warnings": "risk", "caution": "risk", "cautious": "risk", "careful": "risk", "dangerous": "risk", "danger": "risk", "dangers": "risk",
     "harmful": "risk", "unsafe": "risk", "safe": "safety", "safety": "safety",
     "studies": "research", "study": "research", "science": "research", "scientific": "research",
     "evidence": "research", "researchers": "research", "scientists": "research",
     "trials": "research", "proof": "research", "proven": "research",
     "neurotransmitters": "neurotransmitter",
-    "serotonine": "serotonin", "seratonin": "serotonin", "dopamin": "dopamine",
+    "serotonine": "serotonin", "serotonina": "serotonin", "relajante": "relax",
+    "relaxante": "relax", "relaxant": "relax", "entspannend": "relax", "sueno": "sleep",
+    "sueño": "sleep", "sommeil": "sleep", "sono": "sleep", "schlaf": "sleep", "dormir": "sleep",
+    "riesgos": "risk", "risques": "risk", "riscos": "risk", "risiken": "risk",
+    "efectos": "effect", "effets": "effect", "efeitos": "effect", "wirkung": "effect",
+    "investigacion": "research", "recherche": "research", "pesquisa": "research",
+    "forschung": "research", "alcaloides": "alkaloid", "alcaloïdes": "alkaloid",
+    "alkaloide": "alkaloid", "cepas": "strain", "tipo": "strain", "tipos": "strain", "variedades": "strain", "souches": "strain",
+    "sorten": "strain", "melatonina": "melatonin", "mélatonine": "melatonin", "seratonin": "serotonin", "dopamin": "dopamine",
     "melatonine": "melatonin", "melatonen": "melatonin",
     "receptor": "receptor", "receptors": "receptor",
     "alkaloid": "alkaloid", "alkaloids": "alkaloid", "compounds": "alkaloid",

@@ -117,6 +117,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:started|start|keep|been) cutting\b|\bcutting (?:again|myself|my (?:arms?|wrists?|legs?))\b|\bsleep for good\b|\bgo to sleep (?:forever|for good|and not wake)\b|\bsaved up (?:enough|pills|my pills|kratom)\b",
             r"\b(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss)\b|\bif i (?:was|were) gone\b|\bwhen i am gone\b|\b(?:wrote|writing|written|left) (?:a |my )?(?:goodbye )?(?:letters?|notes?) (?:to|for) (?:everyone|my family|my kids|them)\b|\bsuicide note\b|\btonight is the night\b|\bgoodbye (?:letters?|notes?)\b",
             r"\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
+            r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
+            r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
@@ -130,6 +132,9 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
             r"\b(?:huge|massive|giant|big|way too big|insane|crazy) (?:dose|amount|handful)\b.*\b(?:throw\w* up|vomit\w*|awake|sick|help|dizzy|scared|weird)\b|\b(?:can not|cannot|could not|can t) stay awake\b|\bkeep(?:s)? (?:throwing up|vomiting|passing out|nodding off)\b|\bvomiting (?:a lot|non ?stop|won t stop|everywhere)\b",
             r"\bpoison\w*",
+            r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
+            r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had) (?:\w+ ){0,4}(?:by mistake|by accident|accidentally)\b",
+            r"\bsobredosis\b|\bsobredose\b|\büberdosis\b|\bueberdosis\b|\bsurdose\b|\btomó (?:mucho|demasiado)\b|\btomou muito\b|\bzu viel genommen\b|\btrop pris\b",
         ),
     ),
     (
@@ -139,7 +144,9 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:not|stopped|stop|barely|isn t|is not|is barely|slow|slowed|shallow|weird|irregular) breath\w*",
             r"\bbreath\w*(?: \w+){0,3} (?:slow|slowed|shallow|weird|strange|funny|stopped|irregular|labou?red|rattling|gurgling)\b",
             r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*|\b(?:can not|cannot|could not|unable to|hard to|struggling to) (?:catch|get) (?:my|his|her|their|a) breath\b|\bout of breath\b|\b(?:can not|cannot|could not) get (?:enough )?air\b|\bstruggling for (?:air|breath)\b|\bgasping for air\b",
-            r"\b(?:lips|face|skin|fingers?) (?:are |is |turning |turned |went |look |looks )?(?:blue|purple|grey|gray)\b|\bturning blue\b|\bblue lips\b",
+            r"\b(?:lips|face|skin|fingers?|fingertips|nails) (?:are |is |turning |turned |went |look |looks |going |getting |gone |have gone |look kind of )?(?:blue|purple|grey|gray|bluish)\b|\bturning blue\b|\bblue lips\b|\bgoing blue\b",
+            r"\bbreath\w* (?:like |only |about |around )?(?:\d+|one|two|three|four|five|six) times? (?:a|per) minute\b|\btimes a minute\b",
+            r"\bno respira\b|\bnão respira\b|\bnao respira\b|\bne respire (?:plus|pas)\b|\batmet nicht\b|\bkeine luft\b|\bno puede respirar\b|\bnão consegue respirar\b",
         ),
     ),
     (
@@ -148,6 +155,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
+            r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
+            r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
             r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
         ),
     ),
@@ -155,14 +164,14 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "seizure",
         _rx(
             r"\b(?:having|had|has|is having|in) (?:a )?(?:seizure|fit|convulsion)s?\b",
-            r"\bseizing\b|\bconvuls\w*|\bshaking uncontrollably\b",
+            r"\bseizing\b|\bconvuls\w*|\bshaking uncontrollably\b|\beyes? (?:rolled|rolling|roll) back\b|\bjerking\b|\btwitching (?:all over|uncontrollably)\b|\bfoaming at the mouth\b|\bconvulsi\w*|\bkrampfanfall\b|\bkrampft\b",
             r"^(?!.*\b(?:history|prone|disorder|epilep\w*|in the past|years ago|none in|used to have|had seizures|have had)\b).*\bseizures?\b",
         ),
     ),
     (
         "chest_pain",
         _rx(
-            r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b",
+            r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
     ),
@@ -185,7 +194,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
 
 INJECTION_RULES = _rx(
     r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|remove|disable|turn off|switch off)\b.{0,40}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|restrictions?|filters?|safety|guardrails?|programming|constraints?|limits?|warnings?|disclaimers?)\b",
-    r"\byou are now\b|\bfrom now on you\b|\bpretend (?:to be|you are|that you|you re|ur|to)\b|\bact as (?:a|an|my)\b|\broleplay\b|\brole play\b",
+    r"\byou are now\b|\bfrom now on you\b|\bpretend (?:to be|you are|that you|you re|ur|to)\b|\bact as (?:a|an|my|if)\b(?! (?:stimulant|sedative|sleep aid|painkiller|relaxant|natural|mild|strong|opioid)\b)|\broleplay\b|\brole play\b",
     r"\bjailbr\w*|\bdan mode\b|\bdo anything now\b|\bdeveloper mode\b|\bgod mode\b|\badmin mode\b|\bsudo\b|\bunfiltered\b|\buncensored\b",
     r"\bsystem ?(?:prompt|message|override)\b|^system\b|\bnew instructions?\b|\bno (?:restrictions|rules|limits|filters)\b",
     r"\b(?:safety|filters?|guardrails?|rules?) (?:are |is )?(?:off|disabled|removed|lifted|suspended)\b",
@@ -217,6 +226,8 @@ DOSING_RULES = _rx(
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
     r"\bevery (?:single |other |few |couple of |\d+ |one |two |three |four |six |eight |twelve )?(?:hours?|hrs?|nights?|days?|mornings?|evenings?|weekends?|week)\b|\bback to back\b|\bround the clock\b|\bthroughout the (?:day|night)\b",
+    r"\bsplit (?:it|the|my|a|them|doses?)\b|\bhalf (?:at|in the|before|after|now|later)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:bedtime|dinner|lunch|breakfast|meals?)\b",
+    r"\bcu[aá]nto\b|\bqu[aá]nto\b|\bcombien\b|\bwie ?viel\w*|\bdosis\b|\bdosage\b|\bdose\b|\bgramos\b|\bgramas\b|\bgrammes?\b|\bgramm\b|\bcucharad\w*|\bcolher\w*|\bcuill[eè]re\w*|\btee?l[oö]ffel\b",
     r"\bunder (?:my|the|your) tongue\b|\bin (?:my|your) cheek\b|\bhold (?:it )?in (?:my|your) mouth\b",
     r"\b(?:hoe|hw|hiw|hpw|jow|ho|hwo|haw) (?:much|many|mch|mutch|mich|mucj|manny|mny)\b|\bhow (?:mch|mutch|mich|mucj|manny|mny|mucch)\b",
     r"\b(?:take|taking|use|using|add|try) (?:some |a bit |a little |a lot |any )?(?:more|another|extra|again|a second|seconds)\b|\bmore (?:kratom|of it|powder|capsules|caps)\b",
@@ -237,7 +248,7 @@ DOSING_RULES = _rx(
 
 _SUBSTANCES = (
     r"alcohol|alcoholic drinks?|booze|beers?|wines?|liquor|vodka|whiskey|whisky|rum|gin|tequila|shots of|cocktails?|drinks?|drinking|drunk|hungover|hangover|"
-    r"benzos?|benzodiazepines?|xanax|alprazolam|valium|diazepam|klonopin|clonazepam|ativan|lorazepam|"
+    r"benzos?|benzodiazepines?|xanax|zanax|xanex|xannies|bars|alprazolam|valium|diazepam|klonopin|clonazepam|ativan|lorazepam|"
     r"ambien|zolpidem|lunesta|eszopiclone|zopiclone|trazodone|seroquel|quetiapine|mirtazapine|remeron|"
     r"gabapentin|neurontin|pregabalin|lyrica|"
     r"oxycodone|oxy|oxys|oxycontin|percocet|hydrocodone|vicodin|norco|morphine|fentanyl|heroin|tramadol|codeine|lean|methadone|suboxone|subutex|buprenorphine|naltrexone|vivitrol|naloxone|"
@@ -259,6 +270,12 @@ _ARTICLE_WORDS = (
     "the brain|brain|body|opioids|neurotransmitters|the article|article|me|you|it|sedation"
 )
 # Words that can follow "I take" without naming something else that is taken.
+_ALCOHOL = (
+    r"drinks?|drinking|drunk|beers?|wine|wines|alcohol|booze|hungover|hangover|tipsy|pints?|"
+    r"schooners?|lagers?|ales?|ciders?|spirits|bourbon|sake|soju|brandy|champagne|prosecco|"
+    r"seltzers?|tinnies|stubbies|bevvies|shots of \w+|cocktails?|margaritas?|whiskey|whisky|"
+    r"vodka|rum|tequila|gin"
+)
 _NOT_A_SUBSTANCE = (
     "kratom|it|some|any|more|less|this|that|these|those|them|the|a|an|my|for|to|before|after|"
     "at|in|on|with|when|every|each|daily|nightly|regularly|too|so|much|many|red|green|white|"
@@ -270,7 +287,7 @@ _NOT_A_SUBSTANCE = (
 _NAMED_SUBSTANCES = "|".join(
     alt for alt in _SUBSTANCES.split("|")
     if alt not in {"stimulants?", "sedatives?", "drugs", "other drugs", "anything else",
-                   "something else", "supplements?", "drinks?", "drinking", "coffee", "caffeine",
+                   "something else", "supplements?", "drinks?", "drinking",
                    "pills", "the pill", "lean", "coke", "meth"}
 )
 # Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
@@ -292,7 +309,8 @@ INTERACTION_RULES = _rx(
     r"^(?!.*\b(?:research|researchers|studies|study|studied|scientists|known|unknown|evidence|identify|identified|future|understood|article)\b).*\binteract\w*",
     r"\b(?:with|plus|alongside|along with|together with|mix\w*|combin\w*|stack\w*|on top of) (?:some |my |a |the )?melatonin\b|\bmelatonin (?:with|plus|together|alongside|and kratom|or kratom)\b|\b(?:take|taking|took|use|using) (?:some |my )?melatonin\b|\b(?:am|i m|im|been|while|currently|already|still) on (?:some |my )?melatonin\b",
     r"\b(?:on|taking|take|prescribed|using|use) (?:opioids|opiates|painkillers|benzos|antidepressants|ssris|meds|medication|medications|prescription \w+)\b",
-    r"\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|hangover|tipsy)\b.*\bkratom\b|\bkratom\b.*\b(?:drinks?|drinking|drunk|beers?|wine|alcohol|booze|hungover|tipsy)\b",
+    rf"\b(?:{_ALCOHOL})\b.*\bkratom\b|\bkratom\b.*\b(?:{_ALCOHOL})\b",
+    r"\bkratom\b.*\b(?:con|com|avec|mit|y|e|et|und) (?:(?:la|el|le|les|de|du|des|der|die|das|dem|o|a|un|une|ein|eine|einem|um|uma) ){0,2}(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|vino|vinho|vin|wein|melatonina|mélatonine|melatonin|medicamentos?|médicaments?|medikamente\w*|remédios?|pastillas|comprimidos|tabletten|xanax|antidepresivos|antidepressivos|antidépresseurs|antidepressiva)\b|\b(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|melatonina|mélatonine)\b.*\bkratom\b|\bkombinieren\b|\bmezclar\b|\bmisturar\b|\bmélanger\b",
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
@@ -304,6 +322,11 @@ INTERACTION_RULES = _rx(
 )
 
 SPECIAL_RULES = _rx(
+    r"\btrimester\b|\bweeks pregnant\b|\bexpecting\b|\bembarazada\b|\bgr[aá]vida\b|\benceinte\b|\bschwanger\b|\blactancia\b|\bamamant\w*|\ballait\w*|\bstillen?\b|\bamamentando\b",
+    r"\b(?:hij[oa]s?|filh[oa]s?|fils|fille|sohn|tochter|ni[ñn][oa]s?|enfants?|kinder|beb[eé]s?|crian[çc]as?)\b|\b(?:madre|m[aã]e|m[eè]re|mutter|padre|p[aá]i|p[eè]re|vater|abuel[oa]|av[oó]|grand-m[eè]re|grand-p[eè]re|oma|opa)\b|\b\d+ (?:años|anos|ans|jahre)\b",
+    r"\bnan\b|\bnanna\b|\bgran\b|\bgrandad\b|\bgranddad\b|\bfrail\b|\bover (?:6\d|[7-9]\d)\b|\bin (?:his|her|their|my) (?:60s|70s|80s|90s|sixties|seventies|eighties|nineties)\b|\b(?:is|am|i am|i m|turned|turning|aged?|he is|she is|man is|woman is) (?:6\d|[7-9]\d|1[01]\d)\b",
+    r"^(?=.*\bkratom\b).*\b(?:6[5-9]|[7-9]\d|10\d)\b(?! ?(?:mg|mcg|g|gr|grams?|%|percent|min\w*|hours?|hrs?|pounds?|lbs?|kg|kilos?|dollars?|bucks|usd|euros?|days?|nights?|weeks?|months?|times?|x|pages?|studies|people)\b)",
+    r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
     r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
     r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\btrying for a baby\b",
     r"\bbreast ?feed\w*|\bbreast ?fed\b|\bnursing\b|\blactat\w*|\bpost ?partum\b|\bbreast milk\b",
@@ -319,6 +342,9 @@ SPECIAL_RULES = _rx(
 )
 
 DEPENDENCE_RULES = _rx(
+    r"^(?=.*\bkratom\b).*\bw ?ds?\b|\b(?:day|days|week|weeks|month|months|\d+) (?:\w+ )?off (?:kratom|it)\b|\boff kratom\b|\bclean (?:for|since)\b",
+    r"\b(?:support groups?|treatment|help|therapy|counsel\w*|rehab|programs?|meetings?|clinics?)\b.{0,40}\b(?:addiction|dependence|addicted|habit|recovery)\b",
+    r"\bdejar (?:el |de )?kratom\b|\bdejo el kratom\b|\bparar (?:de |com )?\w*\b.*\bkratom\b|\bcomo (?:eu )?paro\b|\barr[eê]ter\b|\baufh[oö]ren\b|\baufgeh[oö]rt\b|\bentzug\w*|\babstin[eê]ncia\b|\babstinencia\b|\bsevrage\b|\bd[eé]pendant\b|\bdependiente\b|\bdependente\b|\babh[aä]ngig\b|\bviciad[oa]\b|\badict[oa]\b|\bsin [eé]l\b|\bsem ele\b|\bsans lui\b",
     r"\b(?:want|wanna|trying|try|need|how|going|plan|planning|ready|decided|time) (?:to )?stop\b|\bquit\w*|\bstop(?:ping|ped)? (?:taking|using|kratom|it|cold|doing)\b|\bgive (?:it |kratom )?up\b|\bgiving (?:it |kratom )?up\b",
     r"\bwith ?draw\w*|\bw ?d(?:s)?\b(?=.*\bkratom\b)|\bwithdrawl\w*|\bw/d\b",
     r"\btaper\w*|\bdetox\w*|\bcold turkey\b|\bwean\w*|\bget(?:ting)? off (?:of )?(?:kratom|it)\b|\bcom(?:e|ing) off (?:of )?(?:kratom|it)\b|\bkick\w* (?:the|my|this|a)? ?habit\b",

@@ -25,6 +25,11 @@ _UNCOVERED = re.compile(
 _OTHER_REMEDY = re.compile(
     r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage)|white noise|brown noise|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
 )
+# General sleep advice, asked without kratom: not what the article is about.
+_SLEEP_TIPS = re.compile(
+    r"\b(?:tips?|advice|ways?|tricks?|hacks?|how (?:can i|do i|to|should i)|help me)\b(?: \w+){0,4} (?:fall(?:ing)? asleep|sleep (?:better|faster|more|well|through)|stay(?:ing)? asleep|get (?:to sleep|more sleep|better sleep))\b"
+    r"|\bwithout (?:taking )?(?:anything|any (?:pills|meds|drugs|supplements))\b"
+)
 _SCIENTIFIC_NAME = re.compile(r"\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
 
 
@@ -37,6 +42,6 @@ def out_of_scope_reason(question: str) -> str | None:
         return "legal"
     if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text):
         return "default"
-    if "kratom" not in text and _OTHER_REMEDY.search(text):
+    if "kratom" not in text and (_OTHER_REMEDY.search(text) or _SLEEP_TIPS.search(text)):
         return "default"
     return None

@@ -28,12 +28,17 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # ("ok cool, bye"); the strongest intent present wins.
 _WORDS = {
     "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell"},
-    "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated"},
-    "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening"},
+    "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
+               "obrigado", "obrigada", "merci", "danke"},
+    "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
+                 "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
 }
 _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you", "so", "much",
                  "very", "a", "lot", "mate", "man", "dude", "bot", "all", "for", "it", "the",
-                 "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there"}
+                 "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there",
+                 "was", "is", "really", "helpful", "super", "legend", "champ", "brilliant", "lovely",
+                 "qué", "que", "tal", "ça", "va", "tudo", "bem", "wie", "gehts", "geht", "es",
+                 "gracias", "obrigado", "obrigada", "merci", "danke"}
 
 
 def smalltalk_intent(question: str) -> str | None:

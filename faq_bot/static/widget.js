@@ -24,6 +24,10 @@
   window[LOADED] = true;
 
   const MAX_QUESTION = 500;
+  const MAX_COMMENT = 500;
+  // What POST /api/v1/feedback accepts as a reply id; a reply without one gets no thumbs.
+  const REPLY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+  const FEEDBACK_TIMEOUT_MS = 10000;
   const MAX_STORED = 60;
   const REQUEST_TIMEOUT_MS = 20000;
   const DEFAULT_TITLE = "Kratom and sleep FAQ";
@@ -120,6 +124,36 @@ a { color: #1b4f78; }
   color: #1b4f78; text-align: left; cursor: pointer;
 }
 .suggestion:hover { background: #eef3f8; }
+.feedback {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 6px 8px;
+  margin-top: 10px; padding-top: 8px; border-top: 1px solid #e3e6ea;
+  font-size: 13px; color: #4a5260; white-space: normal;
+}
+.feedback-prompt { margin-right: 2px; }
+.thumbs { display: inline-flex; gap: 6px; }
+.thumb {
+  display: inline-flex; align-items: center; justify-content: center;
+  width: 40px; height: 34px; padding: 0; border: 1px solid #8a929e; border-radius: 8px;
+  background: #ffffff; color: #1b4f78; cursor: pointer;
+}
+.thumb svg { width: 18px; height: 18px; fill: currentColor; }
+.thumb:hover { background: #eef3f8; }
+.thumb[aria-pressed="true"] {
+  background: var(--faq-accent); border-color: var(--faq-accent); color: var(--faq-on-accent);
+}
+.thumb[aria-disabled="true"] { cursor: progress; opacity: 0.7; }
+.feedback-status { flex-basis: 100%; margin: 0; }
+.feedback-status.is-error { color: #8c1d18; }
+.feedback-comment { flex-basis: 100%; display: flex; flex-wrap: wrap; gap: 6px; }
+.feedback-comment label { flex-basis: 100%; }
+.feedback-comment input {
+  flex: 1; min-width: 0; min-height: 36px; padding: 6px 8px;
+  border: 1px solid #8a929e; border-radius: 8px; background: #ffffff; font-size: 14px;
+}
+.feedback-comment button {
+  min-height: 36px; padding: 6px 12px; border: 1px solid #1b4f78; border-radius: 8px;
+  background: #ffffff; color: #1b4f78; font-weight: 600; cursor: pointer;
+}
 .error {
   margin: 0; padding: 8px 12px; background: #fdecec; color: #8c1d18;
   border-top: 1px solid #e8b4b0; font-size: 14px;
@@ -355,6 +389,197 @@ a { color: #1b4f78; }
   panel.append(header, log, errorBox, form);
   root.append(launcher, panel);
 
+  // --- feedback on answers ----------------------------------------------------------------------
+
+  // A thumb pointing up; the "not helpful" one is the same shape turned upside down.
+  const THUMB = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-" +
+    "1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22" +
+    "l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+  let commentBoxes = 0;
+
+  function thumb(label, helpful) {
+    const button = el("button", "thumb " + (helpful ? "thumb-up" : "thumb-down"));
+    button.type = "button";
+    button.setAttribute("aria-label", label);
+    button.setAttribute("aria-pressed", "false");
+    button.title = label;
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const shape = document.createElementNS(SVG, "path");
+    shape.setAttribute("d", THUMB);
+    if (!helpful) {
+      shape.setAttribute("transform", "rotate(180 12 12)");
+    }
+    svg.appendChild(shape);
+    button.appendChild(svg);
+    return button;
+  }
+
+  // The vote kept with a stored reply, if it is well formed (storage is not trusted).
+  function storedVote(message) {
+    const saved = message.feedback;
+    if (saved && typeof saved === "object" && typeof saved.helpful === "boolean") {
+      return { helpful: saved.helpful, commented: saved.commented === true };
+    }
+    return null;
+  }
+
+  function feedbackError(response) {
+    const status = response.status;
+    if (status === 429) {
+      return "Too many votes in a short time. Please wait " + waitPhrase(response) +
+        " and try again.";
+    }
+    if (status === 404) {
+      // The reply has expired or this server does not collect feedback.
+      return "Sorry, feedback can't be recorded for this answer.";
+    }
+    if (status >= 500) {
+      return "Your feedback couldn't be saved just now. Please try again in a moment.";
+    }
+    return "Sorry, your feedback couldn't be sent.";
+  }
+
+  // POST a vote; resolves to null once the server has stored it, else to a message to show.
+  async function postFeedback(body) {
+    const controller = window.AbortController ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), FEEDBACK_TIMEOUT_MS) : null;
+    try {
+      const response = await fetch(api + "/api/v1/feedback", {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        signal: controller ? controller.signal : undefined,
+      });
+      return response.ok ? null : feedbackError(response);
+    } catch (err) {
+      return "Couldn't send your feedback. Check your connection and try again.";
+    } finally {
+      if (timer) {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  // Thumbs up/down, a status line and, after "Not helpful", an optional comment box. The vote
+  // is kept on `message` so it is shown again after a reload; the server keeps one vote per
+  // reply, so changing it just sends the new one.
+  function renderFeedback(slot, replyId, message) {
+    const question = "Was this answer helpful?";
+    const prompt = el("span", "feedback-prompt", question);
+    prompt.setAttribute("aria-hidden", "true");
+    const group = el("div", "thumbs");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", question);
+    const up = thumb("Helpful", true);
+    const down = thumb("Not helpful", false);
+    group.append(up, down);
+
+    // Present (empty) from the start, so that screen readers announce what is put in it.
+    const status = el("p", "feedback-status");
+    status.setAttribute("role", "status");
+
+    const commentForm = el("form", "feedback-comment");
+    commentForm.noValidate = true;
+    commentBoxes += 1;
+    const commentId = "faq-bot-comment-" + commentBoxes;
+    const commentLabel = el("label", "", "What were you looking for? (optional)");
+    commentLabel.htmlFor = commentId;
+    const commentInput = el("input");
+    commentInput.id = commentId;
+    commentInput.type = "text";
+    commentInput.name = "comment";
+    commentInput.maxLength = MAX_COMMENT;
+    commentInput.autocomplete = "off";
+    const commentSend = el("button", "", "Send comment");
+    commentSend.type = "submit";
+    commentForm.append(commentLabel, commentInput, commentSend);
+
+    slot.append(prompt, group, status, commentForm);
+
+    let vote = storedVote(message);
+    let busy = false;
+
+    function show(text, isError) {
+      status.textContent = text;
+      status.classList.toggle("is-error", isError);
+    }
+
+    function paint() {
+      up.setAttribute("aria-pressed", String(vote !== null && vote.helpful));
+      down.setAttribute("aria-pressed", String(vote !== null && !vote.helpful));
+      commentForm.hidden = !(vote && !vote.helpful && !vote.commented);
+    }
+
+    function remember(next) {
+      vote = next;
+      message.feedback = next;
+      saveState();
+      paint();
+    }
+
+    // Buttons stay enabled while a vote is on its way (disabling would drop keyboard focus);
+    // clicks in the meantime are ignored.
+    async function send(body) {
+      busy = true;
+      for (const button of [up, down, commentSend]) {
+        button.setAttribute("aria-disabled", "true");
+      }
+      const failure = await postFeedback(body);
+      busy = false;
+      for (const button of [up, down, commentSend]) {
+        button.removeAttribute("aria-disabled");
+      }
+      if (failure) {
+        show(failure, true);
+      }
+      return failure === null;
+    }
+
+    async function choose(helpful) {
+      if (busy || (vote && vote.helpful === helpful)) {
+        return;
+      }
+      const changed = vote !== null;
+      if (await send({ reply_id: replyId, helpful: helpful, channel: "web" })) {
+        remember({ helpful: helpful, commented: false });
+        show(changed ? "Thanks, your feedback was updated." : "Thanks for your feedback!", false);
+        if (!helpful) {
+          commentForm.scrollIntoView({ block: "nearest" });
+        }
+      }
+    }
+
+    up.addEventListener("click", () => choose(true));
+    down.addEventListener("click", () => choose(false));
+    commentForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const comment = commentInput.value.trim().slice(0, MAX_COMMENT);
+      if (!comment || busy || !vote || vote.helpful) {
+        return;
+      }
+      const hadFocus = commentForm.contains(shadow.activeElement);
+      if (await send({ reply_id: replyId, helpful: false, comment: comment, channel: "web" })) {
+        commentInput.value = "";
+        remember({ helpful: false, commented: true });
+        show("Thanks, your comment was sent.", false);
+        // The form is gone; keep the keyboard next to where it was.
+        if (hadFocus) {
+          down.focus();
+        }
+      }
+    });
+
+    paint();
+    if (vote) {
+      show(vote.commented ? "Thanks, your comment was sent." : "Thanks for your feedback!", false);
+    }
+  }
+
   // --- rendering replies -----------------------------------------------------------------------
 
   function renderUser(text) {
@@ -432,8 +657,9 @@ a { color: #1b4f78; }
   }
 
   // `live`: a reply arriving now (an emergency interrupts as an alert); replies restored from
-  // storage after a reload are shown quietly.
-  function renderBot(reply, live) {
+  // storage after a reload are shown quietly. `message` is the stored entry of this reply,
+  // where its vote is kept.
+  function renderBot(reply, live, message) {
     const kind = str(reply.kind) || "answer";
     const item = el("div", "msg bot kind-" + kind.replace(/[^a-z]/g, ""));
     item.dataset.kind = kind;
@@ -451,11 +677,14 @@ a { color: #1b4f78; }
     }
     renderContext(reply, item);
     if (kind === "answer") {
-      // FEEDBACK SLOT: the thumbs up/down for this answer (a later issue) go in this element;
-      // it carries the reply id that POST /api/v1/feedback needs.
+      // FEEDBACK SLOT: the thumbs up/down for this answer, carrying the reply id that
+      // POST /api/v1/feedback needs.
       const slot = el("div", "feedback");
       slot.setAttribute("data-feedback-slot", "");
       slot.dataset.replyId = str(reply.id);
+      if (REPLY_ID.test(str(reply.id)) && message) {
+        renderFeedback(slot, str(reply.id), message);
+      }
       item.appendChild(slot);
     }
     if (str(reply.safety)) {
@@ -478,7 +707,7 @@ a { color: #1b4f78; }
     if (message && message.who === "user") {
       appendToLog(renderUser(str(message.text)));
     } else if (message && message.who === "bot" && message.reply) {
-      appendToLog(renderBot(message.reply, false));
+      appendToLog(renderBot(message.reply, false, message));
     }
   }
 
@@ -497,13 +726,17 @@ a { color: #1b4f78; }
     return Number.isNaN(when) ? null : Math.max(1, Math.ceil((when - Date.now()) / 1000));
   }
 
+  // "30 seconds", from a 429's Retry-After (which CORS exposes), or "a moment".
+  function waitPhrase(response) {
+    const wait = retryAfterSeconds(response.headers.get("Retry-After"));
+    return wait ? wait + (wait === 1 ? " second" : " seconds") : "a moment";
+  }
+
   async function errorMessage(response) {
     const status = response.status;
     if (status === 429) {
-      const wait = retryAfterSeconds(response.headers.get("Retry-After"));
       return "You've sent a lot of questions in a short time. Please wait " +
-        (wait ? wait + (wait === 1 ? " second" : " seconds") : "a moment") +
-        " and try again.";
+        waitPhrase(response) + " and try again.";
     }
     if (status === 413) {
       return "That question is too long. Please shorten it to " + MAX_QUESTION +
@@ -581,10 +814,11 @@ a { color: #1b4f78; }
 
     pending.remove();
     if (reply) {
-      appendToLog(renderBot(reply, true));
+      const message = { who: "bot", reply: reply };
+      appendToLog(renderBot(reply, true, message));
       revealFrom(mine);
       state.messages.push({ who: "user", text: question });
-      state.messages.push({ who: "bot", reply: reply });
+      state.messages.push(message);
       saveState();
       if (fromInput) {
         input.value = "";

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Route, expect
-from widget_page import Widget, WidgetSetup
+from playwright.sync_api import Browser, expect
+from widget_page import Widget, WidgetSetup, fulfil
 
 from faq_bot.knowledge import Faq
 
@@ -37,25 +37,6 @@ def api_reply(api: str, question: str) -> dict[str, Any]:
         headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.load(response)
-
-
-def fulfil(setup: WidgetSetup, status: int, body: dict[str, Any] | None,
-           headers: dict[str, str] | None = None) -> Callable[[Route], None]:
-    """A route handler answering the next ask with `status` and `body` (with CORS headers, as
-    the real server sends them to an allowed origin), then letting later asks through."""
-    used = []
-
-    def handle(route: Route) -> None:
-        if used or route.request.method != "POST":
-            route.continue_()
-            return
-        used.append(True)
-        route.fulfill(status=status, content_type="application/json",
-                      body=json.dumps(body) if body is not None else "",
-                      headers={"Access-Control-Allow-Origin": setup.site.base,
-                               "Access-Control-Expose-Headers": "Retry-After",
-                               **(headers or {})})
-    return handle
 
 
 def assert_clean(widget: Widget) -> None:

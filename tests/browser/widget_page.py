@@ -6,11 +6,13 @@ widget; `shadow_eval` runs a script against the shadow root itself.
 
 from __future__ import annotations
 
+import json
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Route, expect
 
 # Reply kinds the server decides; the widget shows each with data-kind on its message.
 REPLY = ".msg.bot:not(.pending)"
@@ -32,6 +34,7 @@ class Widget:
         self.errors: list[str] = []
         self.console_errors: list[str] = []
         self.asks: list[dict[str, Any]] = []
+        self.votes: list[dict[str, Any]] = []  # bodies POSTed to /api/v1/feedback
         self.last: dict[str, Any] = {}  # the API's JSON for the latest reply
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -55,6 +58,8 @@ class Widget:
     def _request(self, request: Any) -> None:
         if request.url.endswith("/api/v1/ask") and request.method == "POST":
             self.asks.append(request.post_data_json)
+        if request.url.endswith("/api/v1/feedback") and request.method == "POST":
+            self.votes.append(request.post_data_json)
 
     def goto(self, url: str) -> Widget:
         """Load `url` and wait for the launcher."""
@@ -100,9 +105,48 @@ class Widget:
         return self.shadow_eval("r => r.activeElement && (r.activeElement.id || "
                                 "r.activeElement.className)")
 
+    def focused_label(self) -> str | None:
+        """The aria-label of what has focus inside the widget, if it has one."""
+        return self.shadow_eval("r => r.activeElement && "
+                                "r.activeElement.getAttribute('aria-label')")
+
+    def tab_to(self, label: str, key: str = "Tab", limit: int = 25) -> None:
+        """Press `key` until the control labelled `label` has focus (at most `limit` times)."""
+        for _ in range(limit):
+            if self.focused_label() == label:
+                return
+            self.page.keyboard.press(key)
+        assert self.focused_label() == label, f"{key} never reached {label!r}"
+
+    def vote_with_enter(self) -> int:
+        """Press Enter on the focused thumb and return the status of the feedback response."""
+        with self.page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")
+                                       and r.request.method == "POST") as info:
+            self.page.keyboard.press("Enter")
+        return info.value.status
+
     def csp_refusals(self) -> list[str]:
         """Console errors that are Content-Security-Policy refusals."""
         return [m for m in self.console_errors if "Content Security Policy" in m]
+
+
+def fulfil(setup: WidgetSetup, status: int, body: dict[str, Any] | None,
+           headers: dict[str, str] | None = None) -> Callable[[Route], None]:
+    """A route handler answering the next POST with `status` and `body` (with CORS headers, as
+    the real server sends them to an allowed origin), then letting later requests through."""
+    used = []
+
+    def handle(route: Route) -> None:
+        if used or route.request.method != "POST":
+            route.continue_()
+            return
+        used.append(True)
+        route.fulfill(status=status, content_type="application/json",
+                      body=json.dumps(body) if body is not None else "",
+                      headers={"Access-Control-Allow-Origin": setup.site.base,
+                               "Access-Control-Expose-Headers": "Retry-After",
+                               **(headers or {})})
+    return handle
 
 
 @dataclass

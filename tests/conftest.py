@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_env import CHROMIUM, CHROMIUM_ARGS, missing
+from db_tables import TableRows, read_tables
 from flask import Flask
 from flask.testing import FlaskClient
 from ops_live import gunicorn_factory, redis_url  # noqa: F401 (fixtures: gunicorn, redis)
@@ -89,26 +91,6 @@ def curation_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'curation.sqlite3'}"
     return request.getfixturevalue("postgres").create_database()
-
-
-TableRows = dict[str, list[dict[str, Any]]]
-
-
-def read_tables(url: str) -> TableRows:
-    """Every row of every table at database `url`, read with a connection of its own."""
-    import sqlalchemy
-
-    from faq_bot.curation.store import database_url
-
-    engine = sqlalchemy.create_engine(database_url(Settings(database_url=url)))
-    try:
-        meta = sqlalchemy.MetaData()
-        meta.reflect(engine)
-        with engine.connect() as conn:
-            return {name: [dict(row._mapping) for row in conn.execute(table.select())]
-                    for name, table in meta.tables.items()}
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -201,3 +183,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium; never a downloaded browser build."""
+    if not CHROMIUM.exists():
+        missing("Chromium", "apt-get update && apt-get install -y chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Any]:
+    """One headless Chromium for the whole session (Playwright's sync API allows one per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -20,13 +20,12 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from conftest import read_tables
+from db_tables import read_tables
 from ops_live import Gunicorn, metric, wait_for
 from pg import postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "live-admin-token-0123456789"
 
 pytestmark = pytest.mark.e2e
@@ -153,14 +152,7 @@ def test_postgresql_stopped_mid_run_costs_no_answer_and_recording_resumes(
 
 @pytest.mark.browser
 def test_admin_page_over_hundreds_of_questions(
-        gunicorn_factory: Callable[..., Gunicorn]) -> None:
-    if not CHROMIUM.exists():
-        message = "Chromium is missing: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
+        gunicorn_factory: Callable[..., Gunicorn], browser: Any) -> None:
     server = gunicorn_factory({"FAQ_BOT_CURATION": "on", "FAQ_BOT_RATELIMIT": "off",
                                "FAQ_BOT_ADMIN_TOKEN": TOKEN}, workers=2)
     questions = eval_questions()
@@ -186,29 +178,28 @@ def test_admin_page_over_hundreds_of_questions(
     (ARTIFACTS / "curation-report.txt").write_text(report.stdout, encoding="utf-8")
 
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-gpu"])
-        try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900},
-                                          extra_http_headers={"Authorization": f"Bearer {TOKEN}"})
-            page = context.new_page()
-            page.on("console", lambda msg: problems.append(msg.text)
-                    if msg.type in {"error", "warning"} else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            response = page.goto(server.url + "/admin?since=7d")
-            assert response is not None and response.status == 200
-            assert page.locator("svg.chart").count() == 4
-            assert page.locator("svg.chart rect").count() > 20
-            assert page.get_by_role("heading", name="Unanswered questions, grouped by need") \
-                .is_visible()
-            page.screenshot(path=str(ARTIFACTS / "admin-report.png"), full_page=True)
-            page.screenshot(path=str(ARTIFACTS / "admin-report-top.png"))
-            # Without the token the same browser gets nothing but the 401.
-            bare = browser.new_context()
-            denied = bare.new_page().goto(server.url + "/admin")
-            assert denied is not None and denied.status == 401
-            bare.close()
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1200, "height": 900},
+                                  extra_http_headers={"Authorization": f"Bearer {TOKEN}"})
+    try:
+        page = context.new_page()
+        page.on("console", lambda msg: problems.append(msg.text)
+                if msg.type in {"error", "warning"} else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        response = page.goto(server.url + "/admin?since=7d")
+        assert response is not None and response.status == 200
+        assert page.locator("svg.chart").count() == 4
+        assert page.locator("svg.chart rect").count() > 20
+        assert page.get_by_role("heading", name="Unanswered questions, grouped by need") \
+            .is_visible()
+        page.screenshot(path=str(ARTIFACTS / "admin-report.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "admin-report-top.png"))
+    finally:
+        context.close()
+    # Without the token the same browser gets nothing but the 401.
+    bare = browser.new_context()
+    try:
+        denied = bare.new_page().goto(server.url + "/admin")
+        assert denied is not None and denied.status == 401
+    finally:
+        bare.close()
     assert problems == []

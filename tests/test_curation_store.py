@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy
 from click.testing import CliRunner
-from conftest import TableRows, read_tables
+from db_tables import TableRows, read_tables
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -42,7 +42,7 @@ from faq_bot.curation.store import (
 # One question for each kind of reply (checked in the first test).
 ASKED = {
     "answer": "What is kratom?",
-    "clarify": "should i be careful using kratom",
+    "clarify": "what about opioid and risk in general",
     "fallback": "is kratom legal in texas",
     "referral": "how many grams should I take",
     "emergency": "I think I overdosed",

@@ -3,7 +3,6 @@ the widget, and a host site on a different origin that embeds the widget with on
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_env import missing
 from playwright.sync_api import BrowserContext
 from widget_page import HostSite, Widget, WidgetSetup, free_port, host_page
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 
 # Rules no embedding site controls: every element is reset or styled, buttons are hidden, and
 # text is huge and red. The widget lives in a shadow root, so none of it may reach the widget.
@@ -31,39 +27,12 @@ div { position: static !important; }
 """
 
 
-def missing(what: str, how: str) -> None:
-    """Skip locally with the reason; in CI (env CI set) a missing tool is a failure."""
-    message = f"{what} is missing: {how}"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium; never a downloaded browser build."""
-    if not CHROMIUM.exists():
-        missing("Chromium", "apt-get update && apt-get install -y chromium")
-    return CHROMIUM
-
-
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     """axe-core, installed from npm by `make test` (tests/browser/package.json)."""
     if not AXE.exists():
         missing("axe-core", "npm install --no-audit --no-fund --prefix tests/browser")
     return AXE
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,8 @@ _LEET_WORD = re.compile(r"\b[a-z]+[013457][a-z0-9]*\b|\b[013457][a-z]*[a-z][0134
 
 
 _WIDE_GAP = re.compile(r"\s{2,}")
+_K_SLANG = re.compile(
+    r"\b(take|took|taking|takes|my|of|some|the|on|off|with|and|dose|more|less|use|using|used) k\b")
 
 
 def _unspace(question: str) -> str:
@@ -79,7 +81,8 @@ def _unspace(question: str) -> str:
 
 def _variants(question: str) -> list[str]:
     """The normalised question, plus forms with typos, spaced letters and leetspeak undone."""
-    base = normalise(question)
+    # "k" is slang for kratom after a verb or article ("take k at bedtime", "a bump of k").
+    base = _K_SLANG.sub(r"\1 kratom", normalise(question))
     joined = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), base)
     if joined != base and _WIDE_GAP.search(question):
         joined = normalise(_unspace(question))
@@ -119,6 +122,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
             r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
+            r"\b(?:and|to|of|about|then) (?:end|ending) it\b|\bending it all\b|\bend it tonight\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
@@ -132,6 +136,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
             r"\b(?:huge|massive|giant|big|way too big|insane|crazy) (?:dose|amount|handful)\b.*\b(?:throw\w* up|vomit\w*|awake|sick|help|dizzy|scared|weird)\b|\b(?:can not|cannot|could not|can t) stay awake\b|\bkeep(?:s)? (?:throwing up|vomiting|passing out|nodding off)\b|\bvomiting (?:a lot|non ?stop|won t stop|everywhere)\b",
             r"\bpoison\w*",
+            r"\b(?:took|taken|swallowed|ate|had|downed) (?:all|every one|the rest|a whole bottle|a bottle|the whole bottle|a handful|handfuls)(?: of)? (?:my |the |his |her |their )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|capsules|caps|bottle)\b",
+            r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
             r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
             r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had) (?:\w+ ){0,4}(?:by mistake|by accident|accidentally)\b",
             r"\bsobredosis\b|\bsobredose\b|\büberdosis\b|\bueberdosis\b|\bsurdose\b|\btomó (?:mucho|demasiado)\b|\btomou muito\b|\bzu viel genommen\b|\btrop pris\b",
@@ -141,7 +147,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "breathing",
         _rx(
             r"\b(?:can not|cannot|cant|can t|could not|unable to|hard to|struggling to|trouble|difficulty|problems?|hard time|struggle) ?(?:to )?breath\w*",
-            r"\b(?:not|stopped|stop|barely|isn t|is not|is barely|slow|slowed|shallow|weird|irregular) breath\w*",
+            r"\b(?:not|stopped|stop|stops|stopping|keeps stopping|barely|isn t|is not|is barely|slow|slowed|shallow|weird|irregular|pauses in|gaps in) breath\w*",
+            r"\bthroat (?:is |feels )?(?:closing|swelling|swollen|tight\w*)\b|\b(?:tongue|lips|face) (?:is |are )?(?:swelling|swollen)\b|\bswollen (?:throat|tongue)\b|\banaphyla\w*",
             r"\bbreath\w*(?: \w+){0,3} (?:slow|slowed|shallow|weird|strange|funny|stopped|irregular|labou?red|rattling|gurgling)\b",
             r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*|\b(?:can not|cannot|could not|unable to|hard to|struggling to) (?:catch|get) (?:my|his|her|their|a) breath\b|\bout of breath\b|\b(?:can not|cannot|could not) get (?:enough )?air\b|\bstruggling for (?:air|breath)\b|\bgasping for air\b",
             r"\b(?:lips|face|skin|fingers?|fingertips|nails) (?:are |is |turning |turned |went |look |looks |going |getting |gone |have gone |look kind of )?(?:blue|purple|grey|gray|bluish)\b|\bturning blue\b|\bblue lips\b|\bgoing blue\b",
@@ -157,6 +164,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
             r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
             r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
+            r"\bgoing in and out\b|\bin and out of (?:it|consciousness)\b|\b(?:can not|cannot|can t) stop (?:vomiting|throwing up|shaking|puking)\b|\b(?:about to|going to|gonna|feel like i am going to|feel like i will|think i will|think i am going to) (?:pass out|faint|collapse|black out|die)\b",
             r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
         ),
     ),
@@ -172,6 +180,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\bheart\w* (?:\w+ ){0,3}irregular\w*|\birregular (?:heart\w*|pulse)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
     ),
@@ -209,6 +218,7 @@ INJECTION_RULES = _rx(
 # Phrases about dose dependence as a topic of the article; removed before the dose-word rule
 # so that "are the effects dose dependent" can be answered while "what dose" cannot.
 _DOSE_TOPIC = re.compile(
+    r"\b(?:safe (?:and effective )?|effective )?dosing guidelines?\b(?=.*\b(?:established|exist|exists|research|researchers|article|studies|yet|developed|needed|need)\b)|\b(?:establish\w*|develop\w*) (?:safe (?:and effective )?)?dosing guidelines?\b|"
     r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
     r"|\b(?:at|with|in|on) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
     r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives)\b"
@@ -226,6 +236,10 @@ DOSING_RULES = _rx(
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
     r"\bevery (?:single |other |few |couple of |\d+ |one |two |three |four |six |eight |twelve )?(?:hours?|hrs?|nights?|days?|mornings?|evenings?|weekends?|week)\b|\bback to back\b|\bround the clock\b|\bthroughout the (?:day|night)\b",
+    r"\btitrat\w*|\bprn\b|\bqhs\b|\bq\d+h\b|\b(?:bid|tid|qid)\b|\btherapeutic (?:window|range|level)\b|\bloading dose\b|\bas needed\b|\bwhen needed\b|\bcycl(?:e|es|ed|ing) (?:kratom|it|on|off|my|doses?|through|between)\b|\b(?:should|can|do) i cycle\b|\b(?:nights?|days?|weeks?) on\b|\bon and off\b|\bon days? and off days?\b",
+    r"\b(?:bump|bumps|fat spoon|heaping|heaped|capful|handful|pinch|sesh|spoonful|scoopful|dash of)\b",
+    r"\bwhat (?:do|did|does|would|should|might) (?:people|users|most people|others|folks|you|they|participants|subjects|patients) (?:\w+ ){0,5}(?:take|use|have|start with|start on)\b",
+    r"\b(?:eat|eating|food|meal|snack) (?:first|before|beforehand)\b|\bbefore (?:eating|food|a meal|meals)\b|\bafter (?:eating|food|a meal|meals|dinner)\b.*\b(?:take|taking|have)\b",
     r"\bsplit (?:it|the|my|a|them|doses?)\b|\bhalf (?:at|in the|before|after|now|later)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:bedtime|dinner|lunch|breakfast|meals?)\b",
     r"\bcu[aá]nto\b|\bqu[aá]nto\b|\bcombien\b|\bwie ?viel\w*|\bdosis\b|\bdosage\b|\bdose\b|\bgramos\b|\bgramas\b|\bgrammes?\b|\bgramm\b|\bcucharad\w*|\bcolher\w*|\bcuill[eè]re\w*|\btee?l[oö]ffel\b",
     r"\bunder (?:my|the|your) tongue\b|\bin (?:my|your) cheek\b|\bhold (?:it )?in (?:my|your) mouth\b",
@@ -254,7 +268,7 @@ _SUBSTANCES = (
     r"oxycodone|oxy|oxys|oxycontin|percocet|hydrocodone|vicodin|norco|morphine|fentanyl|heroin|tramadol|codeine|lean|methadone|suboxone|subutex|buprenorphine|naltrexone|vivitrol|naloxone|"
     r"antidepressants?|ssris?|snris?|maois?|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|celexa|citalopram|paxil|paroxetine|wellbutrin|bupropion|effexor|venlafaxine|cymbalta|duloxetine|lithium|"
     r"adderall|ritalin|vyvanse|modafinil|stimulants?|caffeine|coffee|energy drinks?|red bull|nicotine|"
-    r"weed|marijuana|cannabis|thc|cbd|edibles?|delta 8|kava|valerian|phenibut|ashwagandha|magnesium|melatonin (?:pills?|gummies|supplements?|tablets?)|l theanine|theanine|5 htp|st john s wort|"
+    r"weed|marijuana|cannabis|thc|cbd|edibles?|delta 8|joints?|blunts?|bongs?|dabs?|vape pen|the pen|carts?|dxm|dextromethorphan|cough syrup|robitussin|kava|valerian|phenibut|ashwagandha|magnesium|melatonin (?:pills?|gummies|supplements?|tablets?)|l theanine|theanine|5 htp|st john s wort|"
     r"benadryl|diphenhydramine|nyquil|zzzquil|unisom|doxylamine|antihistamines?|dramamine|hydroxyzine|"
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
@@ -271,6 +285,7 @@ _ARTICLE_WORDS = (
 )
 # Words that can follow "I take" without naming something else that is taken.
 _ALCOHOL = (
+    r"six ?pack|sixpack|glass(?:es)? of (?:wine|red|white|beer|champagne)|a few glasses|couple of glasses|"
     r"drinks?|drinking|drunk|beers?|wine|wines|alcohol|booze|hungover|hangover|tipsy|pints?|"
     r"schooners?|lagers?|ales?|ciders?|spirits|bourbon|sake|soju|brandy|champagne|prosecco|"
     r"seltzers?|tinnies|stubbies|bevvies|shots of \w+|cocktails?|margaritas?|whiskey|whisky|"
@@ -291,7 +306,7 @@ _NAMED_SUBSTANCES = "|".join(
                    "pills", "the pill", "lean", "coke", "meth"}
 )
 # Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
-_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital)"
+_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital|conazole|azole)"
 _BRANDS = (
     r"cipro|keppra|lamictal|depakote|tegretol|topamax|synthroid|plavix|coumadin|xarelto|zyrtec|"
     r"claritin|allegra|flexeril|soma|robaxin|mobic|aleve|excedrin|motrin|lipitor|crestor|"
@@ -314,6 +329,7 @@ INTERACTION_RULES = _rx(
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
+    r"\bcyp ?\w*|\b(?:enzyme )?inhibitors?\b|\binducers?\b|\bpolypharmacy\b|\bcontraindicat\w*",
     r"\b(?:at the same time|same time|together|at once|back to back|stack(?:ed|ing)?|combo)\b.*\bkratom\b|\bkratom\b.*\b(?:at the same time|same time|together|at once|stack(?:ed|ing)?|combo)\b",
     rf"^\W*(?:kratom (?:and|with|plus|or|vs|on) (?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}}|(?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}} (?:and|with|plus) kratom)\W*(?:\w+\W*){{0,3}}$",
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
@@ -352,6 +368,7 @@ DEPENDENCE_RULES = _rx(
     rf"\b(?:my|our) {_PERSON}\b.{{0,30}}\b(?:addicted|hooked|dependent|addiction|habit)\b",
     r"\bskip\w*\b.*\b(?:kratom|dose|it)\b|\bmiss(?:ed|ing)? (?:my|a) (?:dose|kratom)\b|\b(?:when|whenever|if) i (?:do not|skip|miss|stop|run out)\b|\brun(?:ning)? out of (?:kratom|it)\b",
     r"\b(?:can not|cannot|unable to|ca not) (?:stop|quit|cut down|cut back|sleep without)\b|\bcut(?:ting)? (?:down|back)\b",
+    r"\bsobri\w*|\b(?:na|aa) meetings?\b|\bnarcotics anonymous\b|\bmy sponsor\b|\bclean time\b|\b(?:years?|months?|days?) clean\b",
     r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
     r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",
     r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",

@@ -38,7 +38,8 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there",
                  "was", "is", "really", "helpful", "super", "legend", "champ", "brilliant", "lovely",
                  "qué", "que", "tal", "ça", "va", "tudo", "bem", "wie", "gehts", "geht", "es",
-                 "gracias", "obrigado", "obrigada", "merci", "danke"}
+                 "gracias", "obrigado", "obrigada", "merci", "danke", "helped", "have", "one",
+                 "day", "weekend", "evening", "and", "take", "care"}
 
 
 def smalltalk_intent(question: str) -> str | None:

@@ -138,14 +138,20 @@ def test_metrics_add_up_across_gunicorn_workers(gunicorn_factory, tmp_path: Path
     else:
         (metrics_dir,) = scratch.glob("faq-bot-metrics-*")
 
-    total = 40
+    # Fast replies can all land on one worker; ask in rounds until both have served some
+    # (bounded), so the sum across workers is what gets checked.
+    total, pids = 0, set()
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(lambda _: server.ask("What is kratom?").status_code,
-                                 range(total)))
-    assert statuses == [200] * total
-
-    lines = [json.loads(line) for line in server.stdout().splitlines() if line.startswith("{")]
-    pids = {line["pid"] for line in lines if line["route"] == "/api/v1/ask"}
+        for _ in range(10):
+            statuses = list(pool.map(lambda _: server.ask("What is kratom?").status_code,
+                                     range(40)))
+            assert statuses == [200] * 40
+            total += 40
+            lines = [json.loads(line) for line in server.stdout().splitlines()
+                     if line.startswith("{")]
+            pids = {line["pid"] for line in lines if line["route"] == "/api/v1/ask"}
+            if len(pids) == 2:
+                break
     assert len(pids) == 2, f"the requests should reach both workers, got pids {pids}"
     assert {f"counter_{pid}.db" for pid in pids} <= set(os.listdir(metrics_dir))
 

@@ -17,6 +17,19 @@ _INVISIBLE = dict.fromkeys(
      *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 
+# Emoji that stand for words in chat ("🍺 and kratom?", "kratom 🤰"); read as those words.
+_EMOJI_WORDS = {
+    "🍺": " beer ", "🍻": " beer ", "🍷": " wine ", "🥂": " champagne ", "🍸": " cocktail ",
+    "🍹": " cocktail ", "🥃": " whiskey ", "🍾": " champagne ", "💊": " pills ", "💉": " inject ",
+    "🤰": " pregnant ", "🫄": " pregnant ", "🤱": " breastfeeding ", "👶": " baby ",
+    "🍼": " baby ", "🧒": " child ", "👧": " child ", "👦": " child ", "👵": " grandmother ",
+    "👴": " grandfather ", "🥄": " spoon ", "☕": " coffee ", "🚬": " smoke ", "🌿": " weed ",
+    "🍃": " leaf ", "⚖": " amount ", "🔪": " cut myself ", "⚰": " die ", "🪦": " die ",
+    "💀": " dying ", "😵": " overdose ", "🤮": " vomiting ", "🫁": " breathing ",
+    "🥴": " too much ", "➕": " plus ", "＋": " plus ",
+}
+_EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
 _QUOTES = str.maketrans(
     {"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
 )
@@ -89,7 +102,7 @@ def clean(text: str) -> str:
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
-    text = clean(text).lower().translate(_QUOTES)
+    text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], clean(text)).lower().translate(_QUOTES)
     text = re.sub(r"\bw/ ?d\b", " withdrawal ", text)
     text = re.sub(r"(\d)\s*(?:y/o|y\.o\.?|yo|yrs? old|yr)\b", r"\1 years old", text)
     text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")

@@ -123,6 +123,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
             r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
             r"\b(?:and|to|of|about|then) (?:end|ending) it\b|\bending it all\b|\bend it tonight\b",
+            r"\btak(?:e|ing) everything\b|\bsaid (?:my )?goodbyes?\b|\b(?:letters?|notes?) (?:written|done|ready|finished)\b|\blined up\b|\b(?:and|so i can|then i can|to) be done(?: with it| with everything| for good)?\b|\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b|\bsaving (?:up )?(?:my )?(?:kratom|pills|meds)\b",
+            r"\bbunuh diri\b|\bingin mati\b|\bmau mati\b|\bmarna (?:hai|chahta|chahti)\b|\bmar jaana\b|\bjeena nahi\b|\bgusto ko nang mamatay\b|\bpakamatay\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
@@ -136,6 +138,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
             r"\b(?:huge|massive|giant|big|way too big|insane|crazy) (?:dose|amount|handful)\b.*\b(?:throw\w* up|vomit\w*|awake|sick|help|dizzy|scared|weird)\b|\b(?:can not|cannot|could not|can t) stay awake\b|\bkeep(?:s)? (?:throwing up|vomiting|passing out|nodding off)\b|\bvomiting (?:a lot|non ?stop|won t stop|everywhere)\b",
             r"\bpoison\w*",
+            r"\bover ?d(?:id|o|oing|one) it\b|\boverdid\b|\boverdoing\b|\boverdosis\b|\btertelan\b|\bnakalunok\b|\bkha (?:liya|gaya|gayi)\b",
             r"\b(?:took|taken|swallowed|ate|had|downed) (?:all|every one|the rest|a whole bottle|a bottle|the whole bottle|a handful|handfuls)(?: of)? (?:my |the |his |her |their )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|capsules|caps|bottle)\b",
             r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
             r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
@@ -159,6 +162,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "unresponsive",
         _rx(
+            r"\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
@@ -180,6 +184,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:crushing|heavy|tight)\b|\bseene mein dard\b|\bsakit dada\b",
             r"\bheart\w* (?:\w+ ){0,3}irregular\w*|\birregular (?:heart\w*|pulse)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
@@ -211,6 +216,7 @@ INJECTION_RULES = _rx(
     r"\b(?:for|in) (?:a|my) (?:novel|story|book|screenplay|script|game|fiction|fictional \w+)\b|\bhypothetically\b|\bin theory\b.*\b(?:dose|amount|how much)\b",
     r"\brepeat after me\b|\bsay exactly\b|\brespond (?:only )?with\b|\banswer only with\b|\bjust (?:give|tell) me (?:a|the) number\b|\bonly (?:a|the) number\b",
     r"\binst\b|\bim start\b|\bassistant\b.*\buser\b",
+    r"\b(?:article|its|the|those|these) numbers\b|\bquote\b.*\b(?:numbers?|amounts?|grams?|doses?|figures?)\b|\bnot advice\b|\bi am a (?:doctor|physician|nurse|pharmacist|medic|clinician)\b|\bmy (?:doctor|pharmacist|gp|nurse) (?:said|told|wants|asked)\b",
     r"\bbase ?64\b|\brot ?13\b|\bdecode\w*|\bencod\w*|\bcipher\w*|\bin hex\b|\bbinary\b|\bmorse\b|\bpig latin\b|\breverse(?:d)? (?:text|order|this)\b",
     r"[a-z0-9]{28,}",
 )
@@ -236,6 +242,9 @@ DOSING_RULES = _rx(
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
     r"\bevery (?:single |other |few |couple of |\d+ |one |two |three |four |six |eight |twelve )?(?:hours?|hrs?|nights?|days?|mornings?|evenings?|weekends?|week)\b|\bback to back\b|\bround the clock\b|\bthroughout the (?:day|night)\b",
+    r"\bupp(?:ing|ed) (?:it|my|the)\b|\bup (?:my|the) (?:dose|amount|intake)\b|\bup it\b|\bgo(?:ing)? up (?:to|on|a bit)\b|\b(?:is|would|does|will) (?:more|extra|a higher amount|taking more|taking extra|a bigger)\b.{0,30}\b(?:better|work|help|stronger|effective)\b|\bmore is better\b",
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten) (?:or|vs|versus|to) (?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bspoon(?: spoon)+\b",
+    r"\bwhat time\b.*\b(?:take|use|have|dose|drink)\b|\bkitna\b|\bkitni\b|\bberapa\b|\bilang (?:gramo|kutsara|capsule)\b|\bgramo\b|\bdosis\b|\btakaran\b",
     r"\btitrat\w*|\bprn\b|\bqhs\b|\bq\d+h\b|\b(?:bid|tid|qid)\b|\btherapeutic (?:window|range|level)\b|\bloading dose\b|\bas needed\b|\bwhen needed\b|\bcycl(?:e|es|ed|ing) (?:kratom|it|on|off|my|doses?|through|between)\b|\b(?:should|can|do) i cycle\b|\b(?:nights?|days?|weeks?) on\b|\bon and off\b|\bon days? and off days?\b",
     r"\b(?:bump|bumps|fat spoon|heaping|heaped|capful|handful|pinch|sesh|spoonful|scoopful|dash of)\b",
     r"\bwhat (?:do|did|does|would|should|might) (?:people|users|most people|others|folks|you|they|participants|subjects|patients) (?:\w+ ){0,5}(?:take|use|have|start with|start on)\b",
@@ -329,6 +338,7 @@ INTERACTION_RULES = _rx(
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
+    r"\bdaru\b|\bsharab\b|\bcampur\b|\bkopi\b|\bobat\b|\bdawai\b|\bsaath mein\b|\bsama alak\b|\balak\b|\bgamot\b",
     r"\bcyp ?\w*|\b(?:enzyme )?inhibitors?\b|\binducers?\b|\bpolypharmacy\b|\bcontraindicat\w*",
     r"\b(?:at the same time|same time|together|at once|back to back|stack(?:ed|ing)?|combo)\b.*\bkratom\b|\bkratom\b.*\b(?:at the same time|same time|together|at once|stack(?:ed|ing)?|combo)\b",
     rf"^\W*(?:kratom (?:and|with|plus|or|vs|on) (?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}}|(?!{_ARTICLE_WORDS}\b)(?![a-z]+(?:ing|ly)\b)[a-z]{{3,}} (?:and|with|plus) kratom)\W*(?:\w+\W*){{0,3}}$",
@@ -338,6 +348,7 @@ INTERACTION_RULES = _rx(
 )
 
 SPECIAL_RULES = _rx(
+    r"\bgarbhavati\b|\bpregnant hoon\b|\bhamil\b|\bbuntis\b|\bmenyusui\b|\bnagpapasuso\b|\bbachch?[ae]\b|\banak (?:saya|ku)\b",
     r"\btrimester\b|\bweeks pregnant\b|\bexpecting\b|\bembarazada\b|\bgr[aá]vida\b|\benceinte\b|\bschwanger\b|\blactancia\b|\bamamant\w*|\ballait\w*|\bstillen?\b|\bamamentando\b",
     r"\b(?:hij[oa]s?|filh[oa]s?|fils|fille|sohn|tochter|ni[ñn][oa]s?|enfants?|kinder|beb[eé]s?|crian[çc]as?)\b|\b(?:madre|m[aã]e|m[eè]re|mutter|padre|p[aá]i|p[eè]re|vater|abuel[oa]|av[oó]|grand-m[eè]re|grand-p[eè]re|oma|opa)\b|\b\d+ (?:años|anos|ans|jahre)\b",
     r"\bnan\b|\bnanna\b|\bgran\b|\bgrandad\b|\bgranddad\b|\bfrail\b|\bover (?:6\d|[7-9]\d)\b|\bin (?:his|her|their|my) (?:60s|70s|80s|90s|sixties|seventies|eighties|nineties)\b|\b(?:is|am|i am|i m|turned|turning|aged?|he is|she is|man is|woman is) (?:6\d|[7-9]\d|1[01]\d)\b",
@@ -368,6 +379,7 @@ DEPENDENCE_RULES = _rx(
     rf"\b(?:my|our) {_PERSON}\b.{{0,30}}\b(?:addicted|hooked|dependent|addiction|habit)\b",
     r"\bskip\w*\b.*\b(?:kratom|dose|it)\b|\bmiss(?:ed|ing)? (?:my|a) (?:dose|kratom)\b|\b(?:when|whenever|if) i (?:do not|skip|miss|stop|run out)\b|\brun(?:ning)? out of (?:kratom|it)\b",
     r"\b(?:can not|cannot|unable to|ca not) (?:stop|quit|cut down|cut back|sleep without)\b|\bcut(?:ting)? (?:down|back)\b",
+    r"\b(?:addiction|dependence|dependency|addicted|habit)\b.{0,20}\b(?:help|support|treatment|rehab|advice)\b|\bruns? out\b|\bran out\b|\bchhod\w*|\bchod(?:na|ni|un)\b|\bberhenti\b|\bketagihan\b|\bsakau\b",
     r"\bsobri\w*|\b(?:na|aa) meetings?\b|\bnarcotics anonymous\b|\bmy sponsor\b|\bclean time\b|\b(?:years?|months?|days?) clean\b",
     r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
     r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",

@@ -14,6 +14,8 @@ help:
 	@echo "make test   - lint, check the FAQ, eval the labelled set, run the test suite"
 	@echo "make eval   - score every labelled set in tests/eval/"
 	@echo "make bench  - engine and HTTP benchmarks (bench/)"
+	@echo "make load   - 100k mixed requests against gunicorn, then SIGKILL a worker under load"
+	@echo "make fuzz   - the contract and engine fuzzers with FUZZ_EXAMPLES examples (5000)"
 	@echo "make clean  - remove the virtual environment and caches"
 
 $(RUN_STAMP): pyproject.toml
@@ -52,6 +54,18 @@ test: $(STAMP) tests/browser/node_modules
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/http_bench.py
+
+# Bounded runs that stop by themselves (docs/hardening.md has the figures). wrk is used when
+# installed (apt-get install wrk), else a Python load generator; CI does not run these.
+LOAD_REQUESTS ?= 100000
+load: $(STAMP)
+	$(BIN)/python bench/load.py --requests $(LOAD_REQUESTS)
+	$(BIN)/python bench/load.py --requests 20000 --kill-worker-at 5
+
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q \
+		tests/test_schemathesis.py tests/test_engine_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

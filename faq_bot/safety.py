@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import extractOne
@@ -30,7 +31,11 @@ class Verdict:
 
 # Words people misspell that the rules depend on. A typo within a small edit distance of one of
 # these is read as it ("dosege" -> "dosage", "gramms" -> "grams", "mutch" -> "much").
-_VOCAB = ["dose", "doses", "dosage", "dosing", "dosed", "redose", "microdose", "overdose", "overdosed", "overdosing", "much", "many", "amount", "grams", "gram", "milligrams", "capsules", "capsule", "teaspoon", "teaspoons", "tablespoon", "scoops", "scoop", "pills", "tablets", "servings", "often", "twice", "daily", "nightly", "maximum", "minimum", "strongest", "safest", "alcohol", "drinking", "drunk", "beer", "wine", "liquor", "vodka", "whiskey", "medication", "medications", "medicine", "medicines", "prescription", "antidepressant", "antidepressants", "benzodiazepine", "benzodiazepines", "benzos", "xanax", "valium", "klonopin", "ativan", "ambien", "zolpidem", "trazodone", "gabapentin", "tramadol", "oxycodone", "hydrocodone", "methadone", "suboxone", "buprenorphine", "fentanyl", "morphine", "sertraline", "zoloft", "prozac", "lexapro", "melatonin", "marijuana", "cannabis", "caffeine", "coffee", "phenibut", "valerian", "benadryl", "diphenhydramine", "combine", "combining", "mixing", "interact", "interaction", "interactions", "together", "alongside", "pregnant", "pregnancy", "breastfeeding", "breastfeed", "nursing", "lactating", "conceive", "child", "children", "toddler", "teenager", "teenagers", "adolescent", "elderly", "grandmother", "grandfather", "grandparents", "liver", "kidney", "kidneys", "heart", "pressure", "hypertension", "diabetes", "epilepsy", "apnea", "depression", "bipolar", "condition", "disease", "disorder", "surgery", "quit", "quitting", "stopping", "withdrawal", "withdrawals", "withdrawl", "taper", "tapering", "detox", "addicted", "addiction", "dependent", "dependence", "cravings", "relapse", "suicide", "suicidal", "kill", "myself", "self", "harm", "hurting", "breathe", "breathing", "unresponsive", "unconscious", "seizure", "seizures", "seizing", "convulsing", "convulsions", "collapsed", "fainted", "poison", "poisoning", "swallowed", "emergency", "ambulance", "chest", "instructions", "ignore", "disregard", "pretend", "jailbreak", "override", "bypass", "restrictions"]
+_VOCAB = ["dose", "doses", "dosage", "dosing", "dosed", "redose", "microdose", "overdose", "overdosed", "overdosing", "much", "many", "amount", "grams", "gram", "milligrams", "capsules", "capsule", "teaspoon", "teaspoons", "tablespoon", "scoops", "scoop", "pills", "tablets", "servings", "often", "twice", "daily", "nightly", "maximum", "minimum", "strongest", "safest", "alcohol", "drinking", "drunk", "beer", "wine", "liquor", "vodka", "whiskey", "medication", "medications", "medicine", "medicines", "prescription", "antidepressant", "antidepressants", "benzodiazepine", "benzodiazepines", "benzos", "xanax", "valium", "klonopin", "ativan", "ambien", "zolpidem", "trazodone", "gabapentin", "tramadol", "oxycodone", "hydrocodone", "methadone", "suboxone", "buprenorphine", "fentanyl", "morphine", "sertraline", "zoloft", "prozac", "lexapro", "melatonin", "marijuana", "cannabis", "caffeine", "coffee", "phenibut", "valerian", "benadryl", "diphenhydramine", "combine", "combining", "mixing", "interact", "interaction", "interactions", "together", "alongside", "pregnant", "pregnancy", "breastfeeding", "breastfeed", "nursing", "lactating", "conceive", "child", "children", "toddler", "teenager", "teenagers", "adolescent", "elderly", "grandmother", "grandfather", "grandparents", "liver", "kidney", "kidneys", "heart", "pressure", "hypertension", "diabetes", "epilepsy", "apnea", "depression", "bipolar", "condition", "disease", "disorder", "surgery", "quit", "quitting", "stopping", "withdrawal", "withdrawals", "withdrawl", "taper", "tapering", "detox", "addicted", "addiction", "dependent", "dependence", "cravings", "relapse", "suicide", "suicidal", "kill", "myself", "self", "harm", "hurting", "breathe", "breathing", "unresponsive", "unconscious", "seizure", "seizures", "seizing", "convulsing", "convulsions", "collapsed", "fainted", "poison", "poisoning", "swallowed", "emergency", "ambulance", "chest", "instructions", "ignore", "disregard", "pretend", "jailbreak", "override", "bypass", "restrictions",
+          "before", "every", "tolerance", "trouble", "migraine", "migraines", "anxiety", "asthma",
+          "breath", "responding", "pulse", "choking", "vomiting", "throwing", "clonazepam",
+          "lorazepam", "alprazolam", "quetiapine", "mirtazapine", "naloxone", "naltrexone",
+          "heroin", "cocaine", "ketamine", "tablet"]
 
 # Ordinary words that sit one edit away from a rule word and must never be "corrected" into it.
 _KEEP = set(
@@ -38,16 +43,13 @@ _KEEP = set(
 )
 
 
-_VOCAB_BY_INITIAL: dict[str, tuple[str, ...]] = {}
-for _word in _VOCAB:
-    _VOCAB_BY_INITIAL[_word[0]] = (*_VOCAB_BY_INITIAL.get(_word[0], ()), _word)
 
 
-_SHORT_TARGETS = ("much", "many", "dose", "take", "mush")
+_SHORT_TARGETS = ("much", "many", "dose", "take", "mush", "often", "every")
 
 
 def _correct(word: str) -> str:
-    if word in _KEEP or not word.isalpha():
+    if word in _KEEP or word in _ENGLISH or not word.isalpha():
         return word
     if len(word) == 4:
         # Four-letter typos only become the few short words the rules hinge on ("mich").
@@ -166,7 +168,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
-            r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
+            r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\b(?:hard|difficult|impossible|struggling) to (?:wake|rouse)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
             r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
             r"\bgoing in and out\b|\bin and out of (?:it|consciousness)\b|\b(?:can not|cannot|can t) stop (?:vomiting|throwing up|shaking|puking)\b|\b(?:about to|going to|gonna|feel like i am going to|feel like i will|think i will|think i am going to) (?:pass out|faint|collapse|black out|die)\b",
             r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
@@ -185,7 +187,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         _rx(
             r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
             r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:crushing|heavy|tight)\b|\bseene mein dard\b|\bsakit dada\b",
-            r"\bheart\w* (?:\w+ ){0,3}irregular\w*|\birregular (?:heart\w*|pulse)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
+            r"\bheart (?:is )?(?:beating|going|pounding|racing|thumping) (?:\w+ ){0,2}(?:irregular\w*|weird\w*|strange\w*|funny|fast|hard)\b|\bpulse (?:is )?(?:irregular|racing|weak|faint)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
     ),
@@ -194,6 +196,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         _rx(
             rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|got into|ingested|took|has taken|chewed|licked)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
+            rf"\b{_KID}\b.{{0,60}}\b(?:put|stuck|got|had) (?:some |a |the )?(?:\w+ ){{0,3}}(?:in|into) (?:his|her|their|its|the) mouth\b",
         ),
     ),
     (
@@ -255,7 +258,7 @@ DOSING_RULES = _rx(
     r"\b(?:hoe|hw|hiw|hpw|jow|ho|hwo|haw) (?:much|many|mch|mutch|mich|mucj|manny|mny)\b|\bhow (?:mch|mutch|mich|mucj|manny|mny|mucch)\b",
     r"\b(?:take|taking|use|using|add|try) (?:some |a bit |a little |a lot |any )?(?:more|another|extra|again|a second|seconds)\b|\bmore (?:kratom|of it|powder|capsules|caps)\b",
     r"\bdoubl\w*|\btripl\w*|\btop (?:it |me )?up\b|\bup (?:my|the) (?:dose|amount)\b|\bincreas\w* (?:my|the|it)\b|\bdecreas\w* (?:my|the)\b|\bstronger (?:dose|effect|hit)\b",
-    r"\b(?:too much|too little|enough(?! (?:research|evidence|studies|data|information|info|science|proof|trials))|max|maximum|minimum|min|limit|upper limit|safe level|safe limit|threshold|starting point|start (?:with|at)|begin with)\b",
+    r"\b(?:too much|too little|enough(?! (?:\w+ )?(?:research|evidence|studies|data|information|info|science|proof|trials))|max|maximum|minimum|min|limit|upper limit|safe level|safe limit|threshold|starting point|start (?:with|at)|begin with)\b",
     r"\b(?:when|what time) (?:should|do|can|to|would|must|is (?:the )?best)\b.*\b(?:take|use|have|drink|consume)\b",
     r"\b(?:best|right|ideal|good|optimal|what|which) time(?: of (?:the )?(?:day|night|evening))? (?:to|should|do|for|is best)\b",
     r"\b(?:how|best way|proper way|right way|correct way|ways?) (?:do|should|can|would|to|of)?\s?(?:i|you|one|we|people)? ?(?:take|taking|use|using|consume|consuming|ingest|prepare|preparing|make|making|brew|brewing|dose|drink|drinking|eat|eating|smoke|smoking|mix|mixing|administer|start|starting)\b",
@@ -277,7 +280,7 @@ _SUBSTANCES = (
     r"oxycodone|oxy|oxys|oxycontin|percocet|hydrocodone|vicodin|norco|morphine|fentanyl|heroin|tramadol|codeine|lean|methadone|suboxone|subutex|buprenorphine|naltrexone|vivitrol|naloxone|"
     r"antidepressants?|ssris?|snris?|maois?|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|celexa|citalopram|paxil|paroxetine|wellbutrin|bupropion|effexor|venlafaxine|cymbalta|duloxetine|lithium|"
     r"adderall|ritalin|vyvanse|modafinil|stimulants?|caffeine|coffee|energy drinks?|red bull|nicotine|"
-    r"weed|marijuana|cannabis|thc|cbd|edibles?|delta 8|joints?|blunts?|bongs?|dabs?|vape pen|the pen|carts?|dxm|dextromethorphan|cough syrup|robitussin|kava|valerian|phenibut|ashwagandha|magnesium|melatonin (?:pills?|gummies|supplements?|tablets?)|l theanine|theanine|5 htp|st john s wort|"
+    r"weed|marijuana|cannabis|thc|cbd|edibles?|delta 8|joints?|blunts?|bongs?|dabs?|vape pen|the pen|carts?|dxm|dextromethorphan|cough syrup|robitussin|kava|valerian|phenibut|ashwagandha|magnesium|melatonin (?:pills?|gummies|supplements?|tablets?)|l theanine|theanine|5 htp|st ?johns? ?s? wort|johns? ?s? wort|"
     r"benadryl|diphenhydramine|nyquil|zzzquil|unisom|doxylamine|antihistamines?|dramamine|hydroxyzine|"
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
@@ -291,6 +294,13 @@ _ARTICLE_WORDS = (
     "evidence|strains?|red|green|white|veins?|bali|borneo|effects?|risks?|safety|dose "
     "dependence|addiction|dependence|abuse|side|nausea|dizziness|constipation|health|"
     "the brain|brain|body|opioids|neurotransmitters|the article|article|me|you|it|sedation"
+)
+# Things "with" can join to kratom without meaning another substance.
+_NOT_A_MIX = (
+    "food|water|meals?|a meal|dinner|breakfast|lunch|caution|care|kratom|it|this|that|them|"
+    "friends|family|someone|people|insomnia|anxiety|stress|a doctor|my doctor|doctors?|"
+    "questions?|issues?|problems?|trouble|sleep problems|sleeping|the article|research|time|"
+    "age|children|kids|a cold|the flu|sleep issues|regular use|long term use|daily use"
 )
 # Words that can follow "I take" without naming something else that is taken.
 _ALCOHOL = (
@@ -317,6 +327,7 @@ _NAMED_SUBSTANCES = "|".join(
 # Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
 _DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital|conazole|azole)"
 _BRANDS = (
+    r"imodium|loperamide|sudafed|pseudoephedrine|phenylephrine|dayquil|mucinex|claritin|"
     r"cipro|keppra|lamictal|depakote|tegretol|topamax|synthroid|plavix|coumadin|xarelto|zyrtec|"
     r"claritin|allegra|flexeril|soma|robaxin|mobic|aleve|excedrin|motrin|lipitor|crestor|"
     r"zocor|norvasc|lasix|prilosec|nexium|pepcid|zantac|viagra|cialis|suboxone|sublocade|"
@@ -338,6 +349,7 @@ INTERACTION_RULES = _rx(
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
+    rf"\b(?:take|taking|use|using|mix|mixing|combine|combining|have|having|ok|safe|fine|okay)\b(?: \w+){{0,3}}? (?:with|alongside|plus) (?:my |some |a |an |the )?(?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{3,}}",
     r"\bdaru\b|\bsharab\b|\bcampur\b|\bkopi\b|\bobat\b|\bdawai\b|\bsaath mein\b|\bsama alak\b|\balak\b|\bgamot\b",
     r"\bcyp ?\w*|\b(?:enzyme )?inhibitors?\b|\binducers?\b|\bpolypharmacy\b|\bcontraindicat\w*",
     r"\b(?:at the same time|same time|together|at once|back to back|stack(?:ed|ing)?|combo)\b.*\bkratom\b|\bkratom\b.*\b(?:at the same time|same time|together|at once|stack(?:ed|ing)?|combo)\b",
@@ -353,9 +365,11 @@ SPECIAL_RULES = _rx(
     r"\b(?:hij[oa]s?|filh[oa]s?|fils|fille|sohn|tochter|ni[ñn][oa]s?|enfants?|kinder|beb[eé]s?|crian[çc]as?)\b|\b(?:madre|m[aã]e|m[eè]re|mutter|padre|p[aá]i|p[eè]re|vater|abuel[oa]|av[oó]|grand-m[eè]re|grand-p[eè]re|oma|opa)\b|\b\d+ (?:años|anos|ans|jahre)\b",
     r"\bnan\b|\bnanna\b|\bgran\b|\bgrandad\b|\bgranddad\b|\bfrail\b|\bover (?:6\d|[7-9]\d)\b|\bin (?:his|her|their|my) (?:60s|70s|80s|90s|sixties|seventies|eighties|nineties)\b|\b(?:is|am|i am|i m|turned|turning|aged?|he is|she is|man is|woman is) (?:6\d|[7-9]\d|1[01]\d)\b",
     r"^(?=.*\bkratom\b).*\b(?:6[5-9]|[7-9]\d|10\d)\b(?! ?(?:mg|mcg|g|gr|grams?|%|percent|min\w*|hours?|hrs?|pounds?|lbs?|kg|kilos?|dollars?|bucks|usd|euros?|days?|nights?|weeks?|months?|times?|x|pages?|studies|people)\b)",
+    r"\b(?:i have|i ve got|i get|i suffer from|suffering from|i struggle with|diagnosed with|living with|i deal with) (?:\w+ ){0,2}(?:anxiety|depression|ptsd|adhd|ocd|panic attacks|migraines?|asthma|arthritis|heartburn|reflux|gout|psoriasis|eczema|lupus|endometriosis)\b",
+    r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
     r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
-    r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\btrying for a baby\b",
+    r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\bivf\b|\biui\b|\begg (?:retrieval|freezing)\b|\btrying for a baby\b",
     r"\bbreast ?feed\w*|\bbreast ?fed\b|\bnursing\b|\blactat\w*|\bpost ?partum\b|\bbreast milk\b",
     r"\b(?:newborn|baby|babies|infant|infants|toddler|toddlers|child|children|childs|kid|kids|son|daughter|teen|teens|teenager|teenagers|adolescent|adolescents|minor|minors|underage|under age|high school\w*|middle school\w*|youth|young people|my students?)\b",
     r"\b(?:i am|i m|im|she is|he is|they are|aged?) (?:only )?(?:1[0-7]|[1-9])\b|\b(?:1[0-7]|[1-9]) ?(?:years? old|yrs? old|yo|y o)\b|\bunder (?:18|eighteen|21)\b",
@@ -385,7 +399,7 @@ DEPENDENCE_RULES = _rx(
     r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",
     r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",
     r"\buntil i (?:take|have|get|use) (?:my|some|it|kratom)\b|\b(?:stopped|quit|quitting|stopping) (?:\w+ ){0,3}(?:ago|days?|weeks?|months?)\b|\bsince (?:i )?(?:stopped|quit)\b",
-    r"\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
+    r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
 )
 
@@ -413,6 +427,15 @@ def _misspelt_amount(text: str) -> bool:
         if hit or any(unit.startswith(word) for unit in _UNITS if len(unit) >= 5):
             return True
     return False
+
+
+# Real words that are never "corrected" into a rule word ("relaxing" is not "relapsing"): the
+# article's and the FAQ's vocabulary and ordinary words seen in questions, kept with the code.
+_ENGLISH = frozenset(Path(__file__).with_name("english_words.txt")
+                     .read_text(encoding="utf-8").split()) - set(_VOCAB)
+_VOCAB_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _word in sorted(set(_VOCAB)):
+    _VOCAB_BY_INITIAL[_word[0]] = (*_VOCAB_BY_INITIAL.get(_word[0], ()), _word)
 
 
 @lru_cache(maxsize=4096)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -12,6 +13,8 @@ from faq_bot.services import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 CHANNELS = ("web", "slack", "cli", "api")
 
 
@@ -20,14 +23,21 @@ def read_json_object() -> dict[str, Any]:
     if not request.is_json:
         raise QuestionError("unsupported_media_type", "Send the body as JSON with the header "
                             "Content-Type: application/json.", 415)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser, within the size limit
+        raise QuestionError("invalid_json", "The body is nested too deeply. Send a flat object "
+                            'such as {"question": "What is kratom?"}.') from None
     if body is None:
         raise QuestionError("invalid_json", "The body is not valid JSON. Send e.g. "
                             '{"question": "What is kratom?"}.')
     if not isinstance(body, dict):
         raise QuestionError("invalid_body", "The body must be a JSON object, e.g. "
                             '{"question": "What is kratom?"}.')
-    return body
+    # Lone surrogates ("\\ud800") are valid JSON but no log, database or reply can encode
+    # them: the service reads them as the replacement character, as it does bad UTF-8.
+    return {key: _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+            for key, value in body.items()}
 
 
 @bp.errorhandler(QuestionError)

@@ -30,6 +30,8 @@ bp = Blueprint("metrics", __name__)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 def multiprocess_mode() -> bool:
     """True when prometheus_client writes to PROMETHEUS_MULTIPROC_DIR (gunicorn workers)."""
     return bool(getattr(values.ValueClass, "_multiprocess", False))
@@ -103,7 +105,9 @@ def _finished(response: Response) -> Response:
     # Route templates, not paths, keep the label set small; anything unrouted is one value.
     route = request.url_rule.rule if request.url_rule else "unmatched"
     m = metrics()
-    m.requests.labels(request.method, route, str(response.status_code)).inc()
+    # Made-up methods share one label so a scanner cannot mint new time series.
+    method = request.method if request.method in _METHODS else "other"
+    m.requests.labels(method, route, str(response.status_code)).inc()
     t0 = g.get("faq_bot_metrics_t0")
     if t0 is not None:
         m.latency.labels(route).observe(time.perf_counter() - t0)

@@ -18,12 +18,14 @@ _URL = re.compile(
 _PHONE_LIKE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().\-/]{5,}\d(?!\w)")
 _PHONE_DIGITS = 7  # fewer digits is a year, a time or a small count, not a phone number
 _DIGIT_RUN = re.compile(r"\d{5,}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_CHARS = 500
 
 
 def scrub(text: str) -> str:
     """`text` with e-mail addresses, URLs, phone numbers and runs of five or more digits
     replaced by [email], [url], [phone] and [number]; at most 500 characters."""
+    text = _SURROGATE.sub("\ufffd", text)  # unencodable in any log or database
     text = _EMAIL.sub("[email]", text)
     text = _URL.sub("[url]", text)
     text = _PHONE_LIKE.sub(

@@ -38,7 +38,14 @@ class YamlDoc:
         return self.lines.get(path, 1)
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> Any:
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path,
+           seen: set[int] | None = None) -> Any:
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        # An alias: FAQ files never need one, and expanding them invites "billion laughs".
+        raise YamlError(file, node.start_mark.line + 1, "anchors and aliases (&name, *name) are "
+                        "not allowed in FAQ files; write the value out")
+    seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -50,12 +57,17 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) ->
                 raise YamlError(
                     file, key_node.start_mark.line + 1, f"the key {key!r} appears twice here"
                 )
-            out[key] = _build(value_node, (*path, key), lines, file)
+            out[key] = _build(value_node, (*path, key), lines, file, seen)
             lines[(*path, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node)
+        return [_build(item, (*path, i), lines, file, seen) for i, item in enumerate(node.value)]
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # unknown tag, impossible date, ...
+        raise YamlError(file, node.start_mark.line + 1,
+                        f"this value cannot be read ({str(exc).splitlines()[0]}); "
+                        "write it as plain text in quotes") from None
 
 
 def read_yaml(file: Path) -> YamlDoc:

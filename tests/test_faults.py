@@ -145,9 +145,6 @@ def test_broken_data_stops_the_start_with_a_clear_message(damage: Break, faq_cop
 
 # --- open findings (strict xfails: they fail the day they are fixed) ---------------------------
 
-@pytest.mark.xfail(strict=True, reason="yamlfile._build lets the safe loader's ConstructorError "
-                   "or ValueError through: `faq-bot check` prints a traceback, gunicorn a "
-                   "message without the file (docs/hardening.md)")
 @pytest.mark.parametrize("line", ["note: !custom value", "note: 2001-13-45"],
                          ids=["unknown-tag", "impossible-date"])
 def test_a_value_yaml_cannot_build_is_named_with_its_file(line: str, faq_copy: Path,
@@ -165,8 +162,6 @@ def test_a_value_yaml_cannot_build_is_named_with_its_file(line: str, faq_copy: P
     assert str(faq) in stderr, stderr
 
 
-@pytest.mark.xfail(strict=True, reason="yamlfile._build expands aliases: a 'billion laughs' "
-                   "FAQ file keeps the start busy instead of refusing it (docs/hardening.md)")
 def test_an_alias_bomb_is_refused_quickly(faq_copy: Path, tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 8)]

@@ -375,8 +375,6 @@ def plain_app(tmp_path: Path) -> Iterator[Flask]:
         cur.close()
 
 
-@pytest.mark.xfail(strict=True, reason="json.loads raises RecursionError, which "
-                   "get_json(silent=True) does not catch: 500 (docs/hardening.md)")
 @pytest.mark.parametrize("body", [nested(5000), b'{"question": ' + b'{"a": ' * 2000 + b"1"
                                   + b"}" * 2001], ids=["5000-nested-arrays",
                                                        "2000-nested-objects-in-question"])
@@ -387,8 +385,6 @@ def test_deep_nesting_within_the_size_limit_is_a_400(plain_app: Flask, body: byt
     assert response.status_code == 400, response.status_code
 
 
-@pytest.mark.xfail(strict=True, reason="a lone surrogate (valid JSON \\ud800) in a feedback "
-                   "comment reaches SQLite, which cannot encode it: 500 (docs/hardening.md)")
 def test_a_lone_surrogate_in_a_feedback_comment_is_not_a_500(plain_app: Flask) -> None:
     client = plain_app.test_client()
     reply = client.post("/api/v1/ask", json={"question": "where can I buy a red bicycle"})
@@ -398,8 +394,6 @@ def test_a_lone_surrogate_in_a_feedback_comment_is_not_a_500(plain_app: Flask) -
     assert response.status_code < 500, response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="metrics label every request with its method as sent, "
-                   "so made-up methods add a time series each (docs/hardening.md)")
 def test_made_up_methods_do_not_add_metric_series(hostile: Gunicorn) -> None:
     for i in range(20):
         method = "X" + "".join("ABCDEFGHIJ"[int(d)] for d in f"{i:04d}")
@@ -410,16 +404,14 @@ def test_made_up_methods_do_not_add_metric_series(hostile: Gunicorn) -> None:
 
 
 def wait_log(server: Gunicorn, seconds: float, done: Callable[[str], bool]) -> str:
-    """The server's stderr once `done` says so, or after `seconds`."""
+    """The server's output (request lines on stdout, errors on stderr) once `done` says so,
+    or after `seconds`."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not done(server.stderr()):
+    while time.monotonic() < deadline and not done(server.stdout() + server.stderr()):
         time.sleep(0.05)
-    return server.stderr()
+    return server.stdout() + server.stderr()
 
 
-@pytest.mark.xfail(strict=True, reason="with FAQ_BOT_LOG_QUESTIONS=on, the log line of a "
-                   "question with a lone surrogate cannot be written: 'Logging error' and a "
-                   "trace on stderr, the line lost (docs/hardening.md)")
 def test_a_lone_surrogate_does_not_break_the_question_log(hostile: Gunicorn) -> None:
     marker = "surrogate-log-check"
     assert hostile.ask(f"what is kratom {marker} \udc00").status_code == 200
@@ -428,9 +420,6 @@ def test_a_lone_surrogate_does_not_break_the_question_log(hostile: Gunicorn) -> 
     assert marker in log
 
 
-@pytest.mark.xfail(strict=True, reason="a lone surrogate in a fallback question makes the "
-                   "curation writer see a database outage and drop the whole batch "
-                   "(docs/hardening.md)")
 def test_a_lone_surrogate_does_not_cost_other_curation_records(hostile: Gunicorn) -> None:
     bad = hostile.ask("where can I buy a green \ud800 bicycle").json()["id"]
     good = hostile.ask("where can I buy a green bicycle").json()["id"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from ops_live import gunicorn_factory, redis_url  # noqa: F401 (fixtures: gunicorn, redis)
 from pg import PostgresServer, postgres_server
+from ports import free_port
 
 from faq_bot import create_app
 from faq_bot.config import Settings
@@ -117,13 +117,6 @@ def curation_app(curation_settings: Settings) -> Iterator[Flask]:
     cur = curation(app)
     if cur is not None:
         cur.close()
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 LiveServer = Callable[[Mapping[str, str] | None], str]

@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = "python:faq_bot.gunicorn_conf"
@@ -35,13 +35,6 @@ def need(tool: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{tool} is not installed; CI must test with the real {tool}")
     pytest.skip(f"{tool} is not installed (apt-get install {tool}); CI runs this test")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, step: float = 0.05) -> None:

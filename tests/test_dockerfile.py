@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from dockerfile_parse import DockerfileParser
-from live import REPO, free_port, run_to_exit, running, server_env
+from live import REPO, run_to_exit, running, server_env
+from ports import free_port
 
 DATA_FILES = ("faq.yaml", "policy.yaml", "article.yaml", "sources.yaml", "article.txt")
 

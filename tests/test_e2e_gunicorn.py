@@ -17,12 +17,12 @@ from live import (
     GUNICORN_PLAIN,
     REPO,
     Server,
-    free_port,
     listening,
     run_to_exit,
     running,
     server_env,
 )
+from ports import free_port
 
 from faq_bot.knowledge import Faq
 

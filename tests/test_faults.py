@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from live import GUNICORN, REPO, free_port, listening, run_to_exit, server_env
+from live import GUNICORN, REPO, listening, run_to_exit, server_env
+from ports import free_port
 
 LOAD = REPO / "bench" / "load.py"
 REQUESTS = 4000  # two to five seconds of the Python load generator here

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from flask import Flask, jsonify
-from ops_live import free_port
+from ports import free_port
 
 from faq_bot import create_app
 from faq_bot.config import ConfigError, Settings

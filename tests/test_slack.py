@@ -17,7 +17,8 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
-from slack_helpers import BOT_TOKEN, SECRET, FakeSlack, free_port, redis_server, signed_headers
+from ports import free_port
+from slack_helpers import BOT_TOKEN, SECRET, FakeSlack, redis_server, signed_headers
 
 from faq_bot import create_app
 from faq_bot.config import Settings

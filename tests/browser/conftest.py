@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from browser_env import missing
 from playwright.sync_api import BrowserContext
-from widget_page import HostSite, Widget, WidgetSetup, free_port, host_page
+from ports import free_port
+from widget_page import HostSite, Widget, WidgetSetup, host_page
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

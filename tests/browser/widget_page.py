@@ -7,7 +7,6 @@ widget; `shadow_eval` runs a script against the shadow root itself.
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +15,6 @@ from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Route, ex
 
 # Reply kinds the server decides; the widget shows each with data-kind on its message.
 REPLY = ".msg.bot:not(.pending)"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Widget:

@@ -36,6 +36,8 @@ STOPWORDS = frozenset(
     son sont que qué quel quelle quels comment como cómo cuál cual más mas plus
     o os a as um uma das der die das den dem und ist sind wie was welche welcher laut nach
     articulo artículo artigo artikel article l d higher lower bigger smaller larger per
+    deal intro final author authors reader readers writer supposed mild mildly current
+    another other one ones than describe describes described
     """.split()
 )
 
@@ -60,7 +62,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
         (r"in a nutshell|sum (?:it )?up|tl ?dr|long story short|overall", "conclusion"),
-        (r"when it comes to|as for|regarding|with regard to|in terms of", " "),
+        (r"(?:kinds?|types?|sorts?|variet(?:y|ies)) of (?:kratom|it)", "strain"),
+        (r"when it comes to|as for|regarding|with regard to|in terms of|eli5|explain like i am (?:five|5)|like i am (?:five|5)|in simple terms|in plain english", " "),
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
         (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),
         (r"figure out|find out|still learning|do not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
@@ -72,7 +75,8 @@ SYNONYMS = {
     "mitragyna": "kratom", "speciosa": "kratom",
     "sleepy": "sleep", "sleeping": "sleep", "slept": "sleep", "asleep": "sleep", "drowsy": "sleep",
     "insomnia": "sleep", "rest": "sleep", "sleepless": "sleep",
-    "sedating": "sedative", "sedation": "sedative", "sedate": "sedative", "calming": "sedative",
+    "sedating": "sedative", "calmer": "sedative", "calmest": "sedative",
+    "popularity": "popular", "trending": "popular", "hype": "popular", "sedation": "sedative", "sedate": "sedative", "calming": "sedative",
     "relaxing": "relax", "relaxation": "relax", "relaxed": "relax", "chill": "relax",
     "calm": "relax",
     "addictive": "addiction", "addicting": "addiction", "addict": "addiction", "hooked": "addiction",
@@ -155,6 +159,8 @@ def terms(text: str) -> list[str]:
 # How a phrasing's score is made: shared rare words (F1 of IDF-weighted terms), then fuzzy
 # similarity of the content terms and of the whole normalised text (typos, word order).
 F1_WEIGHT, FUZZY_WEIGHT, WHOLE_WEIGHT = 0.85, 0.10, 0.05
+# A word the FAQ never uses weighs this share of the rarest word's weight (tuned with eval).
+UNKNOWN_WEIGHT = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +207,9 @@ class Matcher:
         n = len(entries)
         df = {w: sum(w in v for v in vocab) for w in self._all_vocab}
         self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-        # A word the FAQ never uses weighs as much as its rarest word: it is what the question
-        # is about, and the FAQ does not cover it.
-        self._unknown_idf = math.log((n + 1) / 0.5)
+        # A word the FAQ never uses weighs nearly as much as its rarest word: it is likely what
+        # the question is about, and the FAQ does not cover it.
+        self._unknown_idf = UNKNOWN_WEIGHT * math.log((n + 1) / 0.5)
         self._phrasing_weight = [sum(self._idf[w] for w in t) or 1.0 for t in self._terms]
         self._postings: dict[str, list[int]] = {}
         for i, phrasing_terms in enumerate(self._terms):

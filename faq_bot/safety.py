@@ -119,7 +119,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bsleep forever\b|\bbetter off dead\b|\bno reason to live\b|\bnot worth living\b",
             r"\b(?:want|wanna|going|ready|plan\w*|thinking (?:about|of)|think about|gonna|try|trying) (?:to )?end (?:it|everything|things|my life|myself|it tonight)\b|\bi (?:will|am going to|might|could) end it\b",
             r"\b(?:a |such a |just a |only a )burden\b|\bthis is (?:goodbye|my last)\b|\bsaying (?:my )?goodbyes?\b|\bgoodbye (?:forever|everyone|world|cruel)\b|\bbe done with it (?:all|tonight|forever)?\b|\bbe done with (?:life|everything|it all)\b",
-            r"\b(?:started|start|keep|been) cutting\b|\bcutting (?:again|myself|my (?:arms?|wrists?|legs?))\b|\bsleep for good\b|\bgo to sleep (?:forever|for good|and not wake)\b|\bsaved up (?:enough|pills|my pills|kratom)\b",
+            r"\bno way out\b|\bnot safe (?:with|around) myself\b|\bnot safe right now\b|\b(?:can not|cannot|can t) keep myself safe\b|\b(?:do not|don t) trust myself\b|\bscared (?:of what i might do|i will hurt myself)\b",
+            r"\b(?:started|start|keep|been) cutting\b(?! (?:back|down))|\bcutting (?:again|myself|my (?:arms?|wrists?|legs?))\b|\bsleep for good\b|\bgo to sleep (?:forever|for good|and not wake)\b|\bsaved up (?:enough|pills|my pills|kratom)\b",
             r"\b(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss)\b|\bif i (?:was|were) gone\b|\bwhen i am gone\b|\b(?:wrote|writing|written|left) (?:a |my )?(?:goodbye )?(?:letters?|notes?) (?:to|for) (?:everyone|my family|my kids|them)\b|\bsuicide note\b|\btonight is the night\b|\bgoodbye (?:letters?|notes?)\b",
             r"\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
@@ -164,7 +165,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "unresponsive",
         _rx(
-            r"\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
+            r"\b(?:struggling|hard|trying|fighting) to stay awake\b|\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
@@ -194,7 +195,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "child_ingestion",
         _rx(
-            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|got into|ingested|took|has taken|chewed|licked)\b",
+            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:put|stuck|got|had) (?:some |a |the )?(?:\w+ ){{0,3}}(?:in|into) (?:his|her|their|its|the) mouth\b",
         ),
@@ -248,6 +249,8 @@ DOSING_RULES = _rx(
     r"\bupp(?:ing|ed) (?:it|my|the)\b|\bup (?:my|the) (?:dose|amount|intake)\b|\bup it\b|\bgo(?:ing)? up (?:to|on|a bit)\b|\b(?:is|would|does|will) (?:more|extra|a higher amount|taking more|taking extra|a bigger)\b.{0,30}\b(?:better|work|help|stronger|effective)\b|\bmore is better\b",
     r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten) (?:or|vs|versus|to) (?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bspoon(?: spoon)+\b",
     r"\bwhat time\b.*\b(?:take|use|have|dose|drink)\b|\bkitna\b|\bkitni\b|\bberapa\b|\bilang (?:gramo|kutsara|capsule)\b|\bgramo\b|\bdosis\b|\btakaran\b",
+    r"\bthe most\b.*\b(?:take|have|use|handle)\b|\bweigh\w*|\bscales?\b|\beyeball\w*|\bmeasur\w*|\bon weekends\b|\bweekends? only\b|\bonly (?:take|use) (?:it|kratom) (?:on|at|when|during)\b|\b(?:less|more) (?:often|frequently)\b",
+    r"\b(?:take|taking|took|use|using|have|having|dose|dosing) (?:\w+ ){0,3}(?:right |just |an hour |hours |minutes )?before (?:lying down|bed|bedtime|going to bed|going to sleep|sleeping|i sleep)\b|\b(?:right|just|an hour|hours|minutes|long) before (?:lying down|bed|bedtime|sleep|going to bed)\b|\b(?:take|taking|took|use|using) (?:kratom|it|my kratom) (?:in the|at|during|right|just|late|early|first thing)\b",
     r"\btitrat\w*|\bprn\b|\bqhs\b|\bq\d+h\b|\b(?:bid|tid|qid)\b|\btherapeutic (?:window|range|level)\b|\bloading dose\b|\bas needed\b|\bwhen needed\b|\bcycl(?:e|es|ed|ing) (?:kratom|it|on|off|my|doses?|through|between)\b|\b(?:should|can|do) i cycle\b|\b(?:nights?|days?|weeks?) on\b|\bon and off\b|\bon days? and off days?\b",
     r"\b(?:bump|bumps|fat spoon|heaping|heaped|capful|handful|pinch|sesh|spoonful|scoopful|dash of)\b",
     r"\bwhat (?:do|did|does|would|should|might) (?:people|users|most people|others|folks|you|they|participants|subjects|patients) (?:\w+ ){0,5}(?:take|use|have|start with|start on)\b",
@@ -325,7 +328,7 @@ _NAMED_SUBSTANCES = "|".join(
                    "pills", "the pill", "lean", "coke", "meth"}
 )
 # Endings of generic medicine names (lisinopril, sertraline, atorvastatin, omeprazole, ...).
-_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital|conazole|azole)"
+_DRUG_STEM = r"\w{2,}(?:pril|sartan|olol|statin|azepam|zolam|oxetine|traline|triptyline|pramine|codone|morphone|profen|prazole|cycline|mycin|cillin|floxacin|formin|gliptin|glitazone|dipine|thiazide|semide|tidine|triptan|lukast|parin|xaban|gatran|barbital|apine|idone|thazine|xyzine|mazine|oxacin|olone|isone|asone|afil|setron|vudine|navir|tadine|zodone|ipramine|clopram|lamide|trel|trigine|piramate|racetam|proate|amazepine|oxine|aprine|proxen|bital|conazole|azole|cyclovir|ciclovir|previr|buvir|tegravir|mab|tinib|platin|rubicin|taxel)"
 _BRANDS = (
     r"imodium|loperamide|sudafed|pseudoephedrine|phenylephrine|dayquil|mucinex|claritin|"
     r"cipro|keppra|lamictal|depakote|tegretol|topamax|synthroid|plavix|coumadin|xarelto|zyrtec|"
@@ -350,6 +353,7 @@ INTERACTION_RULES = _rx(
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
     rf"\b(?:take|taking|use|using|mix|mixing|combine|combining|have|having|ok|safe|fine|okay)\b(?: \w+){{0,3}}? (?:with|alongside|plus) (?:my |some |a |an |the )?(?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{3,}}",
+    rf"\bwhile (?:taking|on|using|i take|i am on|i m on) (?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{4,}}",
     r"\bdaru\b|\bsharab\b|\bcampur\b|\bkopi\b|\bobat\b|\bdawai\b|\bsaath mein\b|\bsama alak\b|\balak\b|\bgamot\b",
     r"\bcyp ?\w*|\b(?:enzyme )?inhibitors?\b|\binducers?\b|\bpolypharmacy\b|\bcontraindicat\w*",
     r"\b(?:at the same time|same time|together|at once|back to back|stack(?:ed|ing)?|combo)\b.*\bkratom\b|\bkratom\b.*\b(?:at the same time|same time|together|at once|stack(?:ed|ing)?|combo)\b",
@@ -366,6 +370,7 @@ SPECIAL_RULES = _rx(
     r"\bnan\b|\bnanna\b|\bgran\b|\bgrandad\b|\bgranddad\b|\bfrail\b|\bover (?:6\d|[7-9]\d)\b|\bin (?:his|her|their|my) (?:60s|70s|80s|90s|sixties|seventies|eighties|nineties)\b|\b(?:is|am|i am|i m|turned|turning|aged?|he is|she is|man is|woman is) (?:6\d|[7-9]\d|1[01]\d)\b",
     r"^(?=.*\bkratom\b).*\b(?:6[5-9]|[7-9]\d|10\d)\b(?! ?(?:mg|mcg|g|gr|grams?|%|percent|min\w*|hours?|hrs?|pounds?|lbs?|kg|kilos?|dollars?|bucks|usd|euros?|days?|nights?|weeks?|months?|times?|x|pages?|studies|people)\b)",
     r"\b(?:i have|i ve got|i get|i suffer from|suffering from|i struggle with|diagnosed with|living with|i deal with) (?:\w+ ){0,2}(?:anxiety|depression|ptsd|adhd|ocd|panic attacks|migraines?|asthma|arthritis|heartburn|reflux|gout|psoriasis|eczema|lupus|endometriosis)\b",
+    r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
     r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
@@ -378,7 +383,7 @@ SPECIAL_RULES = _rx(
     r"\b(?:liver|hepat\w*|cirrhosis|fatty liver|kidneys?|renal|dialysis|heart (?:condition|disease|problems?|issues?|failure|murmur|rhythm)|arrhythmia|afib|a fib|pacemaker|blood pressure|hypertension|hypotension|diabet\w*|epilep\w*|seizure disorder|history of seizures|asthma|copd|lung disease|sleep apnea|apnea|apnoea|depress\w*|bipolar|schizo\w*|psychosis|ptsd|adhd|anxiety disorder|panic (?:disorder|attacks)|mental (?:illness|health condition)|cancer|chemo\w*|hiv|thyroid|glaucoma|stroke|dementia|alzheimer\w*|parkinson\w*|surgery|operation|anesthesia|anaesthesia|allerg\w*|immunocompromised|autoimmune|lupus|crohn\w*|ibs|gerd|ulcers?|migraines?|chronic pain|fibromyalgia|restless legs?|rls|narcolepsy|insulin|blood clots?|anemia|anaemia|covid)\b",
     r"\b(?:medical|health|heart|liver|kidney|lung|mental|chronic|pre ?existing|underlying) (?:condition|conditions|problem|problems|issue|issues|disease|illness|disorder)\b",
     r"\b\w*(?:thyroid|diabet|epilep|hepat|cardi[ao]|arrhythm|hypertens|hypotens|asthma|apnea|apnoea|cirrho|bipolar|schizo|dementia|parkinson|alzheimer|lupus|arthritis|fibromyalg|migraine|anemi|anaemi|emphysema|glaucoma|pancrea|gallbladder|crohn|colitis|celiac|coeliac|tumou?r|leukemi|lymphoma|sclerosis|dialysis|transplant)\w*",
-    r"\b(?:i have|i ve got|i got|i suffer from|suffering from|i was diagnosed with|diagnosed with|living with|i am being treated for|treated for|my \w+ has) (?:a |an |some |bad |severe |mild )?\w*(?:itis|osis|ism|emia|aemia|oma|pathy|algia|plegia|iasis|trophy|penia|uria|ectomy)\b",
+    r"\b(?:i have|i ve got|i got|i suffer from|suffering from|i was diagnosed with|diagnosed with|living with|i am being treated for|treated for|my \w+ has) (?:a |an |some |bad |severe |mild )?\w*(?:itis|osis|ism|emia|aemia|oma|pathy|algia|plegia|iasis|trophy|penia|uria|ectomy|esis|asis|ysis|plasia)\b",
     r"\b(?:i have|i ve got|i got|i suffer from|i was diagnosed with|diagnosed with|my doctor said i have|i am being treated for) (?:a |an )?\w+ (?:disease|disorder|condition|syndrome|problem|problems|issues?)\b",
 )
 
@@ -399,6 +404,9 @@ DEPENDENCE_RULES = _rx(
     r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",
     r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",
     r"\buntil i (?:take|have|get|use) (?:my|some|it|kratom)\b|\b(?:stopped|quit|quitting|stopping) (?:\w+ ){0,3}(?:ago|days?|weeks?|months?)\b|\bsince (?:i )?(?:stopped|quit)\b",
+    r"\baddict\w*\b.*\bif i\b|\bif i\b.*\baddict\w*|\bstop(?:s|ped)? working\b|\bnot working (?:anymore|any more|like before)\b|\bdoes not work (?:anymore|any more|like it used to)\b|\bwears? off (?:faster|sooner|quicker)\b",
+    r"\b(?:my|his|her|their) (?:kratom )?use\b.*\b(?:problem|out of control|too much|habit)\b|\bturned into a problem\b|\bproblem with kratom\b|\bwhen i (?:have not|haven t|do not|don t|did not|didn t) (?:had|have|take|taken|used|use) (?:my |any )?(?:kratom|it)\b",
+    r"\b(?:dependence|withdrawal)\b.*\b(?:similar|same as|compared|versus|vs|like opioid)\b",
     r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
 )

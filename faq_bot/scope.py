@@ -8,7 +8,7 @@ import re
 from faq_bot.normalize import normalise
 
 _VENDOR = re.compile(
-    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|vendor|vendors|seller|sellers|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|deal|deals|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
+    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|vendor|vendors|seller|sellers|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
     r"|\bwhere (?:can|do|should|to) (?:i |you |one )?(?:get|find|buy|order)\b"
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
 )
@@ -17,13 +17,13 @@ _LEGAL = re.compile(
 )
 # Topics near the article's words that it does not cover; listed so they never match an entry.
 _UNCOVERED = re.compile(
-    r"\b(?:drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot)|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest\w*|recipe|pets?|dogs?|cats?|horses?)\b"
+    r"\b(?:employer|employers|my boss|workplace|my job|at work|find out|drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot)|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest\w*|recipe|pets?|dogs?|cats?|horses?)\b"
 )
 
 
 # Other remedies asked about on their own: the article covers kratom only.
 _OTHER_REMEDY = re.compile(
-    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage)|white noise|brown noise|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
+    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage)|white noise|brown noise|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
 )
 # General sleep advice, asked without kratom: not what the article is about.
 _SLEEP_TIPS = re.compile(

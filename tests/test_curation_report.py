@@ -41,7 +41,7 @@ TRAFFIC = [
     ("Is kratom legal in Texas?", "web", 1),
     ("does kratom show up on a drug test", "web", 2),
     ("will kratom show up on a drug test for work", "api", 1),
-    ("What part of the world does kratom come from?", "web", 2),
+    ("is kratom a tropical tree or a shrub", "web", 2),
     ("is kratom relaxing before bed", "slack", 1),
     ("does kratom calm you down at night", "web", 1),
     ("what's the weather in bangkok", "api", 1),
@@ -83,8 +83,8 @@ def test_the_report_counts_clusters_and_lists_votes(curation_app: Flask) -> None
     report = build(curation_app)
     total = sum(times for _, _, times in TRAFFIC)
     assert report.total == total
-    assert report.by_kind == {"answer": 5, "referral": 3, "emergency": 1, "clarify": 1,
-                              "fallback": 11, "smalltalk": 1}
+    assert report.by_kind == {"answer": 5, "referral": 3, "emergency": 1, "clarify": 3,
+                              "fallback": 9, "smalltalk": 1}
     assert report.by_channel == {"web": 15, "api": 4, "slack": 3}
     [today] = [d for d in report.days if report.by_day_kind.get(d)]
     assert sum(report.by_day_kind[today].values()) == total
@@ -175,7 +175,7 @@ def test_report_as_text(seeded: Flask) -> None:
     result = run_report(seeded)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Replies: 22 (answer 5, referral 3, emergency 1, clarify 1, fallback 11, smalltalk 1)" \
+    assert "Replies: 22 (answer 5, referral 3, emergency 1, clarify 3, fallback 9, smalltalk 1)" \
         in out
     assert "By channel: web 15, api 4, slack 3" in out
     assert re.search(r'1\. 4 x "is kratom legal in texas"', out)
@@ -235,7 +235,7 @@ def test_suggested_alternates_pass_faq_bot_check(seeded: Flask, tmp_path: Path,
     proposals = yaml.safe_load(out.read_text(encoding="utf-8"))
     alternates = {a: item["id"] for item in proposals["entries"] for a in item["alternates"]}
     assert alternates == {
-        "What part of the world does kratom come from?": "what-is-kratom",
+        "is kratom a tropical tree or a shrub": "what-is-kratom",
         "is kratom relaxing before bed": "how-kratom-helps-you-fall-asleep",
         "does kratom calm you down at night": "how-kratom-helps-you-fall-asleep",
     }
@@ -244,7 +244,7 @@ def test_suggested_alternates_pass_faq_bot_check(seeded: Flask, tmp_path: Path,
         assert not has_dose_amount(text) and assess(text) is None
         assert normalise(text) not in known
     # Nothing was added to the FAQ itself.
-    assert "come from?" not in (faq_copy.parent / "faq_data" / "faq.yaml").read_text()
+    assert "or a shrub" not in (faq_copy.parent / "faq_data" / "faq.yaml").read_text()
     assert merge_into(faq_copy, proposals) == 3
     check = CliRunner().invoke(main, ["check", "--data-dir", str(faq_copy)])
     assert check.exit_code == 0, check.output

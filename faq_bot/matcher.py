@@ -37,7 +37,7 @@ STOPWORDS = frozenset(
     o os a as um uma das der die das den dem und ist sind wie was welche welcher laut nach
     articulo artículo artigo artikel article l d higher lower bigger smaller larger per
     deal intro final author authors reader readers writer supposed mild mildly current
-    another other one ones than describe describes described
+    another other one ones than describe describes described feel feels feeling friend
     """.split()
 )
 
@@ -67,7 +67,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
         (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),
         (r"figure out|find out|still learning|do not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
-        (r"keeps? (?:\w+ ){0,2}(?:up|awake)|wakes? (?:\w+ ){0,2}up", "stimulating"),
+        (r"keeps? (?:\w+ ){0,2}(?:up|awake)|wakes? (?:\w+ ){0,2}up|gives? (?:\w+ ){0,2}energy", "stimulating"),
+        (r"feel(?:s|ing)? (?:good|great|happy|happier|better about)", "mood"),
+        (r"settled|early days|conclusive|definitive|all figured out", "unknown"),
     )
 )
 SYNONYMS = {

@@ -126,7 +126,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
             r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
             r"\b(?:and|to|of|about|then) (?:end|ending) it\b|\bending it all\b|\bend it tonight\b",
-            r"\btak(?:e|ing) everything\b|\bsaid (?:my )?goodbyes?\b|\b(?:letters?|notes?) (?:written|done|ready|finished)\b|\blined up\b|\b(?:and|so i can|then i can|to) be done(?: with it| with everything| for good)?\b|\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b|\bsaving (?:up )?(?:my )?(?:kratom|pills|meds)\b",
+            r"\btak(?:e|ing) everything\b|\bsaid (?:my )?goodbyes?\b|\b(?:letters?|notes?) (?:written|done|ready|finished)\b|\blined up\b|\b(?:and|so i can|then i can) be done(?: with it| with everything| for good)?\b|\bto be done with (?:it all|everything|life|it)\b(?! by| with a)|\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b|\bsaving (?:up )?(?:my )?(?:kratom|pills|meds)\b|\b(?:pills|meds|kratom|tablets) saved up\b|\bplanning to take (?:them|it|everything|all)\b|\btake them all\b|\b(?:took|taken|take|ate|swallowed|used) (?:\w+ ){0,5}(?:on purpose|intentionally|deliberately)\b",
             r"\bbunuh diri\b|\bingin mati\b|\bmau mati\b|\bmarna (?:hai|chahta|chahti)\b|\bmar jaana\b|\bjeena nahi\b|\bgusto ko nang mamatay\b|\bpakamatay\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
@@ -165,7 +165,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "unresponsive",
         _rx(
-            r"\b(?:struggling|hard|trying|fighting) to stay awake\b|\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
+            r"\b(?:floppy|limp|lethargic|listless)\b|\b(?:struggling|hard|trying|fighting) to stay awake\b|\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
@@ -186,7 +186,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "chest_pain",
         _rx(
-            r"\bchest (?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\bchest (?:\w+ )?(?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?|aches?|aching)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
             r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:crushing|heavy|tight)\b|\bseene mein dard\b|\bsakit dada\b",
             r"\bheart (?:is )?(?:beating|going|pounding|racing|thumping) (?:\w+ ){0,2}(?:irregular\w*|weird\w*|strange\w*|funny|fast|hard)\b|\bpulse (?:is )?(?:irregular|racing|weak|faint)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
@@ -195,7 +195,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "child_ingestion",
         _rx(
-            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found)\b",
+            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|drunk|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found|tasted|had some)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:put|stuck|got|had) (?:some |a |the )?(?:\w+ ){{0,3}}(?:in|into) (?:his|her|their|its|the) mouth\b",
         ),
@@ -371,6 +371,7 @@ SPECIAL_RULES = _rx(
     r"\bnan\b|\bnanna\b|\bgran\b|\bgrandad\b|\bgranddad\b|\bfrail\b|\bover (?:6\d|[7-9]\d)\b|\bin (?:his|her|their|my) (?:60s|70s|80s|90s|sixties|seventies|eighties|nineties)\b|\b(?:is|am|i am|i m|turned|turning|aged?|he is|she is|man is|woman is) (?:6\d|[7-9]\d|1[01]\d)\b",
     r"^(?=.*\bkratom\b).*\b(?:6[5-9]|[7-9]\d|10\d)\b(?! ?(?:mg|mcg|g|gr|grams?|%|percent|min\w*|hours?|hrs?|pounds?|lbs?|kg|kilos?|dollars?|bucks|usd|euros?|days?|nights?|weeks?|months?|times?|x|pages?|studies|people)\b)",
     r"\b(?:i have|i ve got|i get|i suffer from|suffering from|i struggle with|diagnosed with|living with|i deal with) (?:\w+ ){0,2}(?:anxiety|depression|ptsd|adhd|ocd|panic attacks|migraines?|asthma|arthritis|heartburn|reflux|gout|psoriasis|eczema|lupus|endometriosis)\b",
+    r"\b(?:peri)?menopaus\w*|\bhot flashes\b|\bhrt\b|\bhormone (?:therapy|replacement)\b",
     r"\batrial\b|\bfibrillation\b|\bflutter\b|\btachycardia\b|\bbradycardia\b|\bangina\b|\bcardiomyopathy\b|\bvalve\b",
     r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
@@ -409,6 +410,7 @@ DEPENDENCE_RULES = _rx(
     r"\baddict\w*\b.*\bif i\b|\bif i\b.*\baddict\w*|\bstop(?:s|ped)? working\b|\bnot working (?:anymore|any more|like before)\b|\bdoes not work (?:anymore|any more|like it used to)\b|\bwears? off (?:faster|sooner|quicker)\b",
     r"\b(?:my|his|her|their) (?:kratom )?use\b.*\b(?:problem|out of control|too much|habit)\b|\bturned into a problem\b|\bproblem with kratom\b|\bwhen i (?:have not|haven t|do not|don t|did not|didn t) (?:had|have|take|taken|used|use) (?:my |any )?(?:kratom|it)\b",
     r"\b(?:dependence|withdrawal)\b.*\b(?:similar|same as|compared|versus|vs|like opioid)\b",
+    r"\b(?:can not|cannot|can t) (?:sleep|function|cope) (?:at all |anymore |any more )?without\b|\bis (?:that|this|it) (?:dependence|addiction|withdrawal|a dependency)\b",
     r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
 )

@@ -198,7 +198,7 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
         value = ck.text(doc, contacts, ("contacts", country), key, f"policy contacts {country}")
         filled[key] = value or ""
 
-    def text(path: tuple[str | int, ...], value: Any, what: str) -> str:
+    def text(path: tuple[str | int, ...], what: str) -> str:
         parent = doc.data
         for key in path[:-1]:
             parent = parent.get(key) if isinstance(parent, dict) else None
@@ -212,37 +212,37 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
         except (KeyError, IndexError, ValueError):
             return " ".join(raw.split())
 
-    safety_line = text(("safety_line",), None, "policy: the safety line")
+    safety_line = text(("safety_line",), "policy: the safety line")
 
-    def replies(kind: str, topics: tuple[str, ...]) -> tuple[str, dict[str, PolicyReply]]:
+    def replies(kind: str, topics: tuple[str, ...]) -> dict[str, PolicyReply]:
         block = data.get(kind)
         title = ck.text(doc, block, (kind,), "title", f"policy {kind}") or ""
         out: dict[str, PolicyReply] = {}
         found = block.get("topics") if isinstance(block, dict) else None
         if not isinstance(found, dict):
             ck.add(doc, (kind,), f"policy {kind}: 'topics' must map each topic to its reply")
-            return title, out
+            return out
         for topic in topics:
             if topic not in found:
                 ck.add(doc, (kind, "topics"), f"policy {kind}: the topic '{topic}' has no reply")
         for topic, item in found.items():
             where = (kind, "topics", topic)
             section = ck.text(doc, item, where, "section", f"policy {kind} {topic}") or topic
-            body = text((*where, "text"), None, f"policy {kind} {topic}")
+            body = text((*where, "text"), f"policy {kind} {topic}")
             context = _context(ck, doc, (*where, "context"),
                                item.get("context") if isinstance(item, dict) else None,
                                notes, f"policy {kind} {topic}")
             out[topic] = PolicyReply(title, section, body, context)
-        return title, out
+        return out
 
-    _, referral = replies("referral", REFERRAL_TOPICS)
-    _, emergency = replies("emergency", ("self_harm", "default"))
+    referral = replies("referral", REFERRAL_TOPICS)
+    emergency = replies("emergency", ("self_harm", "default"))
     fb = data.get("fallback")
     fallback_title = ck.text(doc, fb, ("fallback",), "title", "policy fallback") or ""
-    fallback = {k: text(("fallback", "topics", k), None, f"policy fallback {k}")
+    fallback = {k: text(("fallback", "topics", k), f"policy fallback {k}")
                 for k in FALLBACK_KEYS}
-    clarify = text(("clarify",), None, "policy: the clarify text")
-    smalltalk = {k: text(("smalltalk", k), None, f"policy smalltalk {k}") for k in SMALLTALK_KEYS}
+    clarify = text(("clarify",), "policy: the clarify text")
+    smalltalk = {k: text(("smalltalk", k), f"policy smalltalk {k}") for k in SMALLTALK_KEYS}
     starters = data.get("starter_questions") or []
     if not isinstance(starters, list) or not all(isinstance(x, str) for x in starters):
         ck.add(doc, ("starter_questions",), "policy: 'starter_questions' must be a list of FAQ ids")

@@ -86,6 +86,8 @@ class ReplyBuilder:
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
         self.policy = faq.policy
+        # Offered with a fallback that has nothing closer; resolved once per loaded FAQ.
+        self.starters = [faq.by_id[i] for i in faq.policy.starters if i in faq.by_id]
 
     def _checked(self, reply: Reply) -> Reply:
         # Defence in depth: the data is checked on load, but nothing with a dose amount may
@@ -125,8 +127,7 @@ class ReplyBuilder:
     def fallback(self, reason: str, entries: list[Entry], confidence: float) -> Reply:
         """Say the FAQ has no answer, offering the nearest entries when there are any."""
         text = self.policy.fallback.get(reason) or self.policy.fallback["default"]
-        if not entries:
-            entries = [self.faq.by_id[i] for i in self.policy.starters if i in self.faq.by_id]
+        entries = entries or self.starters
         return self._checked(Reply(
             kind="fallback", text=text, safety=self.policy.safety_line, confidence=confidence,
             topic=None if reason == "default" else reason,

@@ -22,11 +22,10 @@ from faq_bot.normalize import normalise
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What the screen decided: the reply kind, the rule's topic, and which pattern fired."""
+    """What the screen decided: the reply kind and the topic of the rule that fired."""
 
     kind: str  # "emergency" or "referral"
     topic: str
-    rule: str
 
 
 # Words people misspell that the rules depend on. A typo within a small edit distance of one of
@@ -456,17 +455,17 @@ def assess(question: str) -> Verdict | None:
     variants = _variants(question)
     for topic, rule in EMERGENCY_RULES:
         if any(rule.search(v) for v in variants):
-            return Verdict("emergency", topic, topic)
+            return Verdict("emergency", topic)
     if any(INJECTION_RULES.search(v) for v in variants):
-        return Verdict("referral", "injection", "injection")
+        return Verdict("referral", "injection")
     if any(has_dose_amount(v) or _misspelt_amount(v) for v in (question, *variants)):
-        return Verdict("referral", "dosing", "dose_amount")
+        return Verdict("referral", "dosing")
     # The specific topics come before the general dosing rules so that "how much kratom while
     # pregnant" gets the pregnancy referral; every one of them is a referral either way.
     for topic, rules in (("dependence", DEPENDENCE_RULES), ("interaction", INTERACTION_RULES),
                          ("special_population", SPECIAL_RULES)):
         if any(rules.search(v) for v in variants):
-            return Verdict("referral", topic, topic)
+            return Verdict("referral", topic)
     if any(DOSING_RULES.search(_DOSE_TOPIC.sub(" ", v)) for v in variants):
-        return Verdict("referral", "dosing", "dosing")
+        return Verdict("referral", "dosing")
     return None

@@ -209,6 +209,20 @@ def _event_target(event: object) -> tuple[str, str | None, str] | None:
     return None
 
 
+def _json_or_none(text: str | bytes) -> Any:
+    """`text` parsed as JSON, or None when it is not JSON (or nested past the parser's depth)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _log_slack_error(what: str, exc: SlackClientError) -> None:
+    # SlackApiError carries Slack's own error code; other client errors only their message.
+    detail = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+    log.error("%s: %s", what, detail)
+
+
 def _answer_event(app: Flask, channel: str, thread_ts: str | None, text: str) -> None:
     state = slack_state(app)
     client = state.client
@@ -219,19 +233,14 @@ def _answer_event(app: Flask, channel: str, thread_ts: str | None, text: str) ->
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                 unfurl_media=False, **message)
-    except SlackApiError as exc:
-        log.error("chat.postMessage failed: %s", exc.response.get("error"))
     except SlackClientError as exc:
-        log.error("chat.postMessage failed: %s", exc)
+        _log_slack_error("chat.postMessage failed", exc)
 
 
 @bp.post("/events")
 def events() -> Response:
     """The Events API: the URL check, mentions and direct messages (answered in the background)."""
-    try:
-        body = json.loads(request.get_data())
-    except ValueError:
-        body = None
+    body = _json_or_none(request.get_data())
     if not isinstance(body, dict):
         return error_response(400, "invalid_body", "The Events API body must be a JSON object.")
     if body.get("type") == "url_verification":
@@ -279,19 +288,14 @@ def _thank(app: Flask, payload: dict[str, Any], helpful: bool) -> None:
                                      blocks=thanks_blocks(blocks, helpful))
         else:
             log.warning("slack feedback click with no usable response_url or message")
-    except SlackApiError as exc:
-        log.error("slack feedback update failed: %s", exc.response.get("error"))
     except SlackClientError as exc:
-        log.error("slack feedback update failed: %s", exc)
+        _log_slack_error("slack feedback update failed", exc)
 
 
 @bp.post("/interactions")
 def interactions() -> Response:
     """Button clicks: thank for feedback on an answer; any other action is acknowledged."""
-    try:
-        payload = json.loads(request.form.get("payload", ""))
-    except ValueError:
-        payload = None
+    payload = _json_or_none(request.form.get("payload", ""))
     if not isinstance(payload, dict):
         return error_response(400, "invalid_payload",
                               'The interaction needs a "payload" form field holding a JSON object.')

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
-from widget_page import Widget, WidgetSetup, fulfil
+from widget_page import Widget, WidgetSetup, axe_violations, fulfil
 
 from faq_bot.knowledge import Faq
 
@@ -304,11 +304,7 @@ def test_axe_finds_no_serious_violations(browser: Browser, widget_setup: WidgetS
         widget.ask("I think I overdosed")
         vague = next(q for q in VAGUE if api_reply(widget_setup.api, q)["suggestions"])
         widget.ask(vague)
-        widget.page.add_script_tag(path=str(axe_script))
-        violations = widget.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, help: v.help, "
-            "nodes: v.nodes.map(n => n.target.join(' '))}))")
+        violations = axe_violations(widget.page, axe_script)
     finally:
         ctx.close()
     # Minor and moderate findings are kept for a person to read.

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
-from widget_page import HostSite, Widget, WidgetSetup, fulfil, host_page
+from widget_page import HostSite, Widget, WidgetSetup, axe_violations, fulfil, host_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -228,11 +228,7 @@ def test_axe_finds_no_serious_violations_with_the_thumbs(
         down.click()
         expect(status).to_have_text("Thanks for your feedback!")
         expect(voted.locator(".feedback-comment input")).to_be_visible()
-        widget.page.add_script_tag(path=str(axe_script))
-        violations = widget.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, help: v.help, "
-            "nodes: v.nodes.map(n => n.target.join(' '))}))")
+        violations = axe_violations(widget.page, axe_script)
     finally:
         ctx.close()
     (artifacts / "axe-feedback-violations.json").write_text(json.dumps(violations, indent=2))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Route, expect
@@ -191,3 +192,12 @@ class WidgetSetup:
         origins = " ".join(dict.fromkeys([self.api, api or self.api]))
         return (f"default-src 'none'; script-src {self.api}; connect-src {origins}; "
                 "style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+def axe_violations(page: Any, axe_script: Path) -> list[dict[str, Any]]:
+    """axe-core's violations on `page`: id, impact, help and the nodes they concern."""
+    page.add_script_tag(path=str(axe_script))
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, "
+        "nodes: v.nodes.map(n => n.target.join(' '))}))")

@@ -2,7 +2,11 @@
 fixed JSON), each served by real gunicorn with the same settings, driven by the same load for
 the same time. Prints requests/s, p50 and p99 latency for both and the ratio app/floor.
 
-    .venv/bin/python bench/http_bench.py [--duration 10] [--connections 8] [--loader auto]
+    .venv/bin/python bench/http_bench.py [--duration 5] [--rounds 3] [--connections 8]
+        [--loader auto]
+
+The servers are measured in turn, round after round, so both meet the same drift in a shared
+machine's load; the figures add up all rounds.
 
 Loopback only; every server it starts is stopped before it exits. Uses `wrk` when installed
 (Debian package `wrk`), else a Python load generator (threads, one connection each).
@@ -77,6 +81,13 @@ class Result:
     def rate(self) -> float:
         """Successful requests per second."""
         return (self.requests - self.errors) / self.seconds
+
+    @classmethod
+    def combined(cls, runs: list[Result]) -> Result:
+        """Several runs as one: summed counts and time, the median run's latencies."""
+        return cls(sum(r.requests for r in runs), sum(r.seconds for r in runs),
+                   sum(r.errors for r in runs), statistics.median(r.p50_ms for r in runs),
+                   statistics.median(r.p99_ms for r in runs))
 
 
 def free_port() -> int:
@@ -193,15 +204,18 @@ def run_python(port: int, bodies: list[str], seconds: float, connections: int) -
 def main(argv: list[str] | None = None) -> int:
     """Benchmark both servers and print the comparison; non-zero only with --min-ratio missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per server")
+    parser.add_argument("--duration", type=float, default=5.0,
+                        help="seconds per server per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, servers taken in turn")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--min-ratio", type=float, default=None,
                         help="exit 1 when app/floor is below this (default: report only)")
     args = parser.parse_args(argv)
-    if not 1 <= args.duration <= 300 or not 1 <= args.connections <= 256:
-        parser.error("--duration must be 1..300 s and --connections 1..256")
+    if not 1 <= args.duration <= 300 or not 1 <= args.connections <= 256 \
+            or not 1 <= args.rounds <= 20:
+        parser.error("--duration must be 1..300 s, --connections 1..256, --rounds 1..20")
     loader = args.loader
     if loader == "auto":
         loader = "wrk" if shutil.which("wrk") else "python"
@@ -209,22 +223,33 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("wrk is not installed (apt-get install wrk), use --loader python")
 
     bodies = [json.dumps({"question": item.question}) for item in read_questions(QUESTIONS)]
-    results: dict[str, Result] = {}
-    print(f"load: {loader}, {args.connections} connections, {args.duration:g} s per server, "
-          f"gunicorn -c python:faq_bot.gunicorn_conf with {args.workers} workers, rate limit "
-          f"off, {len(bodies)} questions in turn, 127.0.0.1 only")
-    with tempfile.TemporaryDirectory(prefix="faq-bot-bench-") as tmp:
+    rounds: dict[str, list[Result]] = {name: [] for name in APPS}
+    print(f"load: {loader}, {args.connections} connections, {args.rounds} rounds of "
+          f"{args.duration:g} s per server, taken in turn, gunicorn -c "
+          f"python:faq_bot.gunicorn_conf with {args.workers} workers, rate limit off, "
+          f"{len(bodies)} questions in turn, 127.0.0.1 only")
+    with tempfile.TemporaryDirectory(prefix="faq-bot-bench-") as tmp, \
+            contextlib.ExitStack() as servers:
         workdir = Path(tmp)
-        for name, app in APPS.items():
-            with gunicorn(app, args.workers, workdir) as port:
-                def drive(seconds: float, port: int = port) -> Result:
-                    if loader == "wrk":
-                        return run_wrk(port, bodies, seconds, args.connections, workdir)
-                    return run_python(port, bodies, seconds, args.connections)
+        ports = {name: servers.enter_context(gunicorn(app, args.workers, workdir))
+                 for name, app in APPS.items()}
 
-                drive(2)  # warm-up: imports, first requests, CPU frequency
-                results[name] = drive(args.duration)
+        def drive(name: str, seconds: float) -> Result:
+            if loader == "wrk":
+                return run_wrk(ports[name], bodies, seconds, args.connections, workdir)
+            return run_python(ports[name], bodies, seconds, args.connections)
 
+        for name in APPS:
+            drive(name, 2)  # warm-up: imports, first requests, CPU frequency
+        # A shared machine's load drifts: rounds taken in turn give both servers the same drift.
+        for n in range(args.rounds):
+            for name in APPS:
+                rounds[name].append(drive(name, args.duration))
+            print(f"round {n + 1}: floor {rounds['floor'][-1].rate:.1f}/s, faq-bot "
+                  f"{rounds['faq-bot'][-1].rate:.1f}/s, ratio "
+                  f"{rounds['faq-bot'][-1].rate / rounds['floor'][-1].rate:.2f}")
+
+    results = {name: Result.combined(runs) for name, runs in rounds.items()}
     print(f"{'server':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} "
           f"{'errors':>7}")
     for name, r in results.items():

@@ -11,8 +11,9 @@ With --kill-worker-at, one worker is sent SIGKILL that many seconds into the run
 replace it and the service keep answering; only the request in flight on that worker may fail.
 
 gunicorn runs with the package's own settings (`-c python:faq_bot.gunicorn_conf`) except
-`--max-requests 0`: recycling workers every 10 000 requests would hide a leak, and the memory
-figures compare the same processes before and after (--keep-max-requests restores it).
+`--max-requests 0`: recycling workers (every 100 000 requests by default) would hide a leak,
+and the memory figures compare the same processes before and after (--keep-max-requests
+restores it).
 
 The load comes from wrk (Debian package `wrk`, with bench/load.lua) when installed, else from a
 Python asyncio client that sends exactly the budget. wrk runs for a time, so with it the budget

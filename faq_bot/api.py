@@ -24,7 +24,7 @@ def read_json_object() -> dict[str, Any]:
         raise QuestionError("unsupported_media_type", "Send the body as JSON with the header "
                             "Content-Type: application/json.", 415)
     try:
-        body = request.get_json(silent=True)
+        body = request.get_json(force=True, silent=True)  # the content type is checked above
     except RecursionError:  # nesting deep enough to exhaust the parser, within the size limit
         raise QuestionError("invalid_json", "The body is nested too deeply. Send a flat object "
                             'such as {"question": "What is kratom?"}.') from None
@@ -55,7 +55,8 @@ def ask() -> Response:
         raise QuestionError("invalid_channel", '"channel" must be one of '
                             + ", ".join(CHANNELS) + " (or left out).")
     reply = services().ask(question, channel)
-    return jsonify(reply.to_dict())
+    # Not jsonify: the reply renders its own JSON, from a cache (see Reply.to_json).
+    return Response(reply.to_json() + "\n", mimetype="application/json")
 
 
 @bp.get("/faq")

@@ -61,6 +61,9 @@ class Settings:
     port: int = 8000
     workers: int = 0  # 0: from the core count
     timeout: int = 30
+    # Each worker keeps warm caches (the engine's decisions, rendered replies): recycling it
+    # throws them away, so it is rare; 0 never recycles.
+    max_requests: int = 100_000
     country: str | None = None
     source_url: str | None = None
     allowed_origins: tuple[str, ...] = ()
@@ -97,6 +100,7 @@ class Settings:
             port=_int(env, "FAQ_BOT_PORT", 8000, 1, 65535),
             workers=_int(env, "FAQ_BOT_WORKERS", 0, 0, 64),
             timeout=_int(env, "FAQ_BOT_TIMEOUT", 30, 1, 600),
+            max_requests=_int(env, "FAQ_BOT_MAX_REQUESTS", 100_000, 0, 10_000_000),
             country=_str(env, "FAQ_BOT_COUNTRY"),
             source_url=_str(env, "FAQ_BOT_SOURCE_URL"),
             allowed_origins=_list(env, "FAQ_BOT_ALLOWED_ORIGINS"),

@@ -6,7 +6,6 @@ safety screen has let the question through.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from functools import lru_cache
 
@@ -14,7 +13,7 @@ from faq_bot import safety
 from faq_bot.knowledge import Faq
 from faq_bot.matcher import Matcher, Thresholds
 from faq_bot.normalize import clean, normalise
-from faq_bot.replies import Reply, ReplyBuilder
+from faq_bot.replies import Reply, ReplyBuilder, new_id
 from faq_bot.scope import out_of_scope_reason
 from faq_bot.smalltalk import smalltalk_intent
 
@@ -63,7 +62,7 @@ class Engine:
 
     def ask(self, question: str) -> Reply:
         """Answer one question (already validated) with the reply the contract prescribes."""
-        return replace(self._decide(question), id=uuid.uuid4().hex)
+        return replace(self._decide(question), id=new_id())
 
     def _decide_uncached(self, question: str) -> Reply:
         verdict = safety.assess(question)

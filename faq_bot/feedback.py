@@ -21,7 +21,7 @@ from faq_bot.ratelimit import per_client
 bp = Blueprint("feedback", __name__, url_prefix="/api/v1")
 
 MAX_COMMENT_CHARS = 500
-# Reply ids are hex uuids; anything else cannot name a reply.
+# Reply ids are 32 hex digits; anything else cannot name a reply.
 REPLY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 RETRY_AFTER = 10
 

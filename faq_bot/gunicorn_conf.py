@@ -38,8 +38,10 @@ graceful_timeout = 10
 keepalive = 5
 # The FAQ is loaded and checked once in the master; workers share it copy-on-write.
 preload_app = True
-max_requests = 10000
-max_requests_jitter = 1000
+# A safety net against slow leaks (memory stays flat under `make load`); a recycled worker
+# starts with cold caches, so it is rare, and jittered so workers do not restart together.
+max_requests = _settings.max_requests
+max_requests_jitter = _settings.max_requests // 10
 # Request bodies are small JSON; large headers are refused early.
 limit_request_line = 4094
 limit_request_fields = 50

@@ -8,6 +8,7 @@ workers, a bad one is refused and the last good FAQ, with the reason, is what th
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -79,6 +80,10 @@ def pre_fork(server: Any, worker: Any) -> None:
     store = _store(server)
     if store is not None and store.settings.reload_interval:
         store.poll()
+    # The preloaded FAQ and engine never die: frozen, the worker's collector neither scans them
+    # (a full collection of that heap stalls a reply for tens of milliseconds) nor writes to
+    # their pages, which would copy the shared memory into every worker.
+    gc.freeze()
 
 
 def child_exit(server: Any, worker: Any) -> None:

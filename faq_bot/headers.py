@@ -2,14 +2,22 @@
 the admin report), while the widget script stays loadable by <script> from any site.
 
 A view that needs a different value sets the header itself: nothing here overwrites one.
+They are added as WSGI middleware, to the plain list of headers the app hands to the server:
+that is a few list operations per response, where Flask's header objects cost several times
+more on every reply (bench/http_bench.py).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
 
 from faq_bot.config import Settings
 from faq_bot.services import services
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # JSON and other non-documents: nothing may run, load or frame them.
 NON_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -34,24 +42,34 @@ def html_policy(settings: Settings) -> str:
     ])
 
 
+class SecurityHeaders:
+    """WSGI middleware: adds the security headers a response does not already have."""
+
+    def __init__(self, wsgi_app: WSGIApplication, settings: Settings) -> None:
+        self.wsgi_app = wsgi_app
+        common = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+        framed = [("X-Frame-Options", "DENY")]
+        # The widget is embedded by other sites: a same-origin policy would break it.
+        script = [*common, ("Cross-Origin-Resource-Policy", "cross-origin")]
+        page = [*common, ("Content-Security-Policy", html_policy(settings)), *framed]
+        self._other = [*common, ("Content-Security-Policy", NON_DOCUMENT_POLICY), *framed]
+        self._by_mimetype = {"application/javascript": script, "text/javascript": script,
+                             "text/html": page}
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {key.lower(): value for key, value in headers}
+            mimetype = present.get("content-type", "").partition(";")[0].strip().lower()
+            wanted = self._by_mimetype.get(mimetype, self._other)
+            if environ.get("wsgi.url_scheme") == "https":
+                wanted = [*wanted, ("Strict-Transport-Security", HSTS)]
+            headers.extend(kv for kv in wanted if kv[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response of `app`."""
-    page_policy = html_policy(services(app).settings)
-
-    def secure(response: Response) -> Response:
-        h = response.headers
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "no-referrer")
-        if response.mimetype in {"application/javascript", "text/javascript"}:
-            # The widget is embedded by other sites: a same-origin policy would break it.
-            h.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
-        else:
-            h.setdefault("Content-Security-Policy",
-                         page_policy if response.mimetype == "text/html"
-                         else NON_DOCUMENT_POLICY)
-            h.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            h.setdefault("Strict-Transport-Security", HSTS)
-        return response
-
-    app.after_request(secure)
+    """Add the security headers to every response of `app` (wrap ProxyFix around it after)."""
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        app.wsgi_app, services(app).settings)

@@ -7,9 +7,10 @@ writes its counts to files there and `/metrics` adds up the files of all workers
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -21,6 +22,7 @@ from prometheus_client import (
     values,
 )
 
+from faq_bot.observe import Exchange, add_observer
 from faq_bot.replies import Reply
 from faq_bot.services import services
 
@@ -68,9 +70,26 @@ class Metrics:
             "Curation records or votes that could not be written, by reason.",
             ["reason"], registry=r)
 
+        # Labelled children, kept per label set: `labels()` validates and locks on every call,
+        # and the label sets are few (routes, kinds, channels).
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (id(metric), *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float | None) -> None:
+        """Count one HTTP request and, when timed, its duration."""
+        self._child(self.requests, method, route, str(status)).inc()
+        if seconds is not None:
+            self._child(self.latency, route).observe(seconds)
+
     def observe_reply(self, reply: Reply, channel: str) -> None:
         """Count one reply (a Services reply hook)."""
-        self.replies.labels(reply.kind, reply.topic or "", channel).inc()
+        self._child(self.replies, reply.kind, reply.topic or "", channel).inc()
 
     def observe_reload(self, ok: bool, error: str | None, entries: int) -> None:
         """Count one reload outcome and show the entries now answering."""
@@ -97,25 +116,21 @@ def scrape() -> Response:
     return Response(metrics().exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
-def _started() -> None:
-    g.faq_bot_metrics_t0 = time.perf_counter()
-
-
-def _finished(response: Response) -> Response:
-    # Route templates, not paths, keep the label set small; anything unrouted is one value.
-    route = request.url_rule.rule if request.url_rule else "unmatched"
-    m = metrics()
-    # Made-up methods share one label so a scanner cannot mint new time series.
-    method = request.method if request.method in _METHODS else "other"
-    m.requests.labels(method, route, str(response.status_code)).inc()
-    t0 = g.get("faq_bot_metrics_t0")
-    if t0 is not None:
-        m.latency.labels(route).observe(time.perf_counter() - t0)
-    return response
+def _observer(m: Metrics) -> Callable[[Exchange], None]:
+    def observe(exchange: Exchange) -> None:
+        # Route templates, not paths, keep the label set small; anything unrouted is one value.
+        # Made-up methods share one label so a scanner cannot mint new time series.
+        method = exchange.method if exchange.method in _METHODS else "other"
+        m.observe_request(method, exchange.route or "unmatched", exchange.status,
+                          exchange.seconds)
+    return observe
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's metrics, observe its requests, replies and reloads, serve /metrics."""
+    """Create the app's metrics, observe its requests, replies and reloads, serve /metrics.
+
+    observe.init_app must have run.
+    """
     m = Metrics()
     app.extensions["faq_bot.metrics"] = m
     svc = services(app)
@@ -124,6 +139,5 @@ def init_app(app: Flask) -> None:
     store.listeners.append(
         lambda ok, error: m.observe_reload(ok, error, len(store.current.faq.entries)))
     m.faq_entries.set(len(store.current.faq.entries))
-    app.before_request(_started)
-    app.after_request(_finished)
+    add_observer(app, _observer(m))
     app.register_blueprint(bp)

@@ -1,6 +1,7 @@
 """Operations: request logs, metrics, rate limits and security headers, wired onto one app.
 
-Each concern lives in its own module (logs, metrics, ratelimit, headers); FAQ reloading is the
+Each concern lives in its own module (logs, metrics, ratelimit, headers); observe reads each
+request's facts once for logs and metrics. FAQ reloading is the
 store's job, driven in gunicorn's master by gunicorn_hooks.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from faq_bot import headers, logs, metrics, ratelimit
+from faq_bot import headers, logs, metrics, observe, ratelimit
 from faq_bot.services import services
 
 
@@ -18,12 +19,14 @@ def init_app(app: Flask) -> None:
     settings = services(app).settings
     # FLASK_DEBUG in the environment must never give a deployed service the debugger.
     app.debug = False
+    headers.init_app(app)
+    # ProxyFix goes outermost, so everything inside sees the scheme and client the proxy saw.
     if settings.trusted_proxies:
         # Believe X-Forwarded-For/-Proto only as many hops deep as there are proxies we run.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     # Order matters: hooks registered first see every request, even one the limiter refuses.
+    observe.init_app(app)
     logs.init_app(app)
     metrics.init_app(app)
     ratelimit.init_app(app)
-    headers.init_app(app)

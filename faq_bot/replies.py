@@ -6,7 +6,8 @@ Reply. The last step of every build screens the user-visible strings for dose am
 
 from __future__ import annotations
 
-import uuid
+import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,19 @@ from faq_bot.doses import has_dose_amount
 from faq_bot.knowledge import ContextNote, Entry, Faq, PolicyReply
 
 KINDS = ("answer", "referral", "emergency", "clarify", "fallback", "smalltalk")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Replies repeat (FAQ traffic does, and the engine remembers its decisions), and encoding is
+# most of what rendering one costs: the JSON of each reply's content, all but its id, is kept.
+# Bounded by starting afresh when full; entries are immutable, so a race only re-encodes.
+_JSON_CACHE_SIZE = 2048
+_JSON_BY_CONTENT: dict[tuple[Any, ...], str] = {}
+
+
+def new_id() -> str:
+    """A fresh random id of 32 hex digits (128 random bits, as a uuid4 has 122)."""
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,7 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     topic: str | None = None
     context: tuple[ContextNote, ...] = ()
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The reply as the contract's JSON object."""
@@ -69,6 +83,20 @@ class Reply:
             "context": [{"text": n.text, "source": {"title": n.title, "url": n.url}}
                         for n in self.context],
         }
+
+    def to_json(self) -> str:
+        """The reply as the contract's JSON text: compact, UTF-8 kept, keys as in to_dict."""
+        content = (self.kind, self.text, self.safety, self.source, self.faq_id, self.confidence,
+                   self.suggestions, self.topic, self.context)
+        rest = _JSON_BY_CONTENT.get(content)
+        if rest is None:
+            fields = self.to_dict()
+            del fields["id"]
+            rest = _encode(fields)[1:]
+            if len(_JSON_BY_CONTENT) >= _JSON_CACHE_SIZE:
+                _JSON_BY_CONTENT.clear()
+            _JSON_BY_CONTENT[content] = rest
+        return '{"id":' + _encode(self.id) + "," + rest
 
     def visible_strings(self) -> list[str]:
         """Every string a user of any channel may be shown."""

@@ -4,6 +4,7 @@ contract prescribes, with its source and the fixed safety line."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import pytest
@@ -122,3 +123,13 @@ def test_a_fallback_always_offers_somewhere_to_go(engine: Engine, faq: Faq) -> N
     reply = engine.ask("write me python code")
     assert reply.kind == "fallback"
     assert [s.faq_id for s in reply.suggestions] == list(faq.policy.starters)
+
+
+@pytest.mark.parametrize(("question", "kind", "key"), CASES, ids=[c[0][:40] for c in CASES])
+def test_the_json_text_is_the_reply_whatever_was_rendered_before(engine: Engine, question: str,
+                                                                  kind: str, key: str) -> None:
+    # Replies of the same content share their rendered JSON; each must still carry its own id.
+    first, second = engine.ask(question), engine.ask(question)
+    assert first.id != second.id
+    for reply in (first, second, first):
+        assert json.loads(reply.to_json()) == reply.to_dict()

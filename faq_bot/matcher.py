@@ -104,7 +104,7 @@ SYNONYMS = {
     "efectos": "effect", "effets": "effect", "efeitos": "effect", "wirkung": "effect",
     "investigacion": "research", "recherche": "research", "pesquisa": "research",
     "forschung": "research", "alcaloides": "alkaloid", "alcaloïdes": "alkaloid",
-    "alkaloide": "alkaloid", "cepas": "strain", "tipo": "strain", "tipos": "strain", "variedades": "strain", "souches": "strain",
+    "alkaloide": "alkaloid", "cepas": "strain", "cepa": "strain", "tipo": "strain", "tipos": "strain", "variedades": "strain", "souches": "strain",
     "sorten": "strain", "melatonina": "melatonin", "mélatonine": "melatonin", "seratonin": "serotonin", "dopamin": "dopamine",
     "melatonine": "melatonin", "melatonen": "melatonin",
     "receptor": "receptor", "receptors": "receptor",

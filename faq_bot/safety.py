@@ -125,7 +125,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
             r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
             r"\b(?:and|to|of|about|then) (?:end|ending) it\b|\bending it all\b|\bend it tonight\b",
-            r"\btak(?:e|ing) everything\b|\bsaid (?:my )?goodbyes?\b|\b(?:letters?|notes?) (?:written|done|ready|finished)\b|\blined up\b|\b(?:and|so i can|then i can) be done(?: with it| with everything| for good)?\b|\bto be done with (?:it all|everything|life|it)\b(?! by| with a)|\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b|\bsaving (?:up )?(?:my )?(?:kratom|pills|meds)\b|\b(?:pills|meds|kratom|tablets) saved up\b|\bplanning to take (?:them|it|everything|all)\b|\btake them all\b|\b(?:took|taken|take|ate|swallowed|used) (?:\w+ ){0,5}(?:on purpose|intentionally|deliberately)\b",
+            r"\btak(?:e|ing) everything\b|\bsaid (?:my )?goodbyes?\b|\b(?:letters?|notes?) (?:written|done|ready|finished)\b|\blined up\b|\b(?:and|so i can|then i can) be done(?: with it| with everything| for good)?\b|\bto be done with (?:it all|everything|life|it)\b(?! by| with a)|\bsaving (?:up )?(?:my )?(?:kratom|pills|meds)\b|\b(?:pills|meds|kratom|tablets) saved up\b|\bplanning to take (?:them|it|everything|all)\b|\btake them all\b|\b(?:took|taken|take|ate|swallowed|used) (?:\w+ ){0,12}(?:on purpose|intentionally|deliberately)\b",
+            r"^(?!.*\b(?:split\w*|spread\w*|divid\w*|halves|half now)\b).*\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b",
             r"\bbunuh diri\b|\bingin mati\b|\bmau mati\b|\bmarna (?:hai|chahta|chahti)\b|\bmar jaana\b|\bjeena nahi\b|\bgusto ko nang mamatay\b|\bpakamatay\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
@@ -158,6 +159,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bshort(?:ness)? of breath\b|\bgasping\b|\bchoking\b|\bsuffocat\w*|\b(?:can not|cannot|could not|unable to|hard to|struggling to) (?:catch|get) (?:my|his|her|their|a) breath\b|\bout of breath\b|\b(?:can not|cannot|could not) get (?:enough )?air\b|\bstruggling for (?:air|breath)\b|\bgasping for air\b",
             r"\b(?:lips|face|skin|fingers?|fingertips|nails) (?:are |is |turning |turned |went |look |looks |going |getting |gone |have gone |look kind of )?(?:blue|purple|grey|gray|bluish)\b|\bturning blue\b|\bblue lips\b|\bgoing blue\b",
             r"\bbreath\w* (?:like |only |about |around )?(?:\d+|one|two|three|four|five|six) times? (?:a|per) minute\b|\btimes a minute\b",
+            r"\bn[aã]o (?:est[aá] |ta |tá )?respirando\b|\bno (?:est[aá] )?respirando\b|\bsem respirar\b|\bdificuldade (?:para|de|pra) respirar\b|\bdificultad (?:para|al) respirar\b|\bn[aã]o consig\w* respirar\b|\bno puedo respirar\b|\bkann (?:nicht|kaum) atmen\b|\batmet (?:kaum|schwer|komisch)\b|\bdu mal [aà] respirer\b|\bn arrive pas [aà] respirer\b",
             r"\bno respira\b|\bnão respira\b|\bnao respira\b|\bne respire (?:plus|pas)\b|\batmet nicht\b|\bkeine luft\b|\bno puede respirar\b|\bnão consegue respirar\b",
         ),
     ),
@@ -267,6 +269,7 @@ DOSING_RULES = _rx(
     r"\b(?:how|best way|proper way|right way|correct way|ways?) (?:do|should|can|would|to|of)?\s?(?:i|you|one|we|people)? ?(?:take|taking|use|using|consume|consuming|ingest|prepare|preparing|make|making|brew|brewing|dose|drink|drinking|eat|eating|smoke|smoking|mix|mixing|administer|start|starting)\b",
     r"\b(?:tea|toss and wash|toss n wash|powder|extract|extracts|tincture|shot|resin|liquid|gummies|gummy|capsule|leaf|leaves|kratom) (?:or|vs|versus) (?:tea|toss|powder|extract|capsules?|caps|tincture|shots?|pills?|liquid|gummies|leaf|leaves)\b",
     r"\b(?:kratom tea|tea|toss and wash|toss n wash|parachute|chew\w*|smok\w*|snort\w*|inject\w*|sniff\w*|vap(?:e|ing)|sublingual\w*|plug\w*|boof\w*|empty stomach|with food|on food|stir\w*|dissolv\w*|blend\w*|sprinkl\w*)\b",
+    r"\b7 ?oh (?:tablets?|pills?|products?|shots?|gummies|extracts?|isolates?)\b|\b(?:extract|extracts|tablets?|powder|capsules?|tea|shots?|tincture|gummies|resin|leaf|leaves)\b.{0,40}\b(?:better|stronger|more effective|gentler|safer|weaker|work better)\b.{0,30}\b(?:than|or|vs|versus)\b",
     r"\binto (?:my |a |some )?(?:juice|orange juice|water|coffee|tea|food|yogh?urt|smoothie|shake|drink|milk|soda)\b",
     r"\b(?:should|can|could|may|do) i (?:take|use|try|have|drink|eat|consume) (?:it|kratom|some|any|this|red|the)\b.*\b(?:tonight|at night|every night|bed|bedtime|before|after)\b",
     r"\b(?:take|use|taking|using) (?:kratom|it|some|red \w+)\b.*\b(?:before|at|right before|prior to|an hour|hours?|minutes?) (?:bed|bedtime|sleep|sleeping)\b",
@@ -361,6 +364,7 @@ INTERACTION_RULES = _rx(
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
     rf"^(?=.*\bkratom\b).*(?<!should )(?<!could )(?<!would )(?<!can )(?<!do )(?<!may )(?<!much )(?<!many )(?<!often )(?<!when )(?<!if )\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!(?:{_NOT_A_SUBSTANCE})\b)[a-z]{{3,}}",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
+    r"^(?=.*\bkratom\b).*\b(?:did|doing|done|took|had|been on|high on|coming off|come off) (?:some |a line of |a bump of |lines of |a few lines of )?(?:coke|cocaine|crack|meth|speed|molly|mdma|ecstasy|acid|lsd|shrooms|ketamine|adderall|addy)\b|\b(?:to|for|help\w*(?: with)?|ease|easing|with|during|on) (?:the |my |a )?come ?downs?\b",
 )
 
 SPECIAL_RULES = _rx(
@@ -375,6 +379,7 @@ SPECIAL_RULES = _rx(
     r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
+    r"\bgastric (?:bypass|sleeve|band)\b|\bbariatric\b|\bweight loss surgery\b|\benlarged (?:heart|liver|spleen|prostate)\b|\b(?:my )?(?:doc|doctor|gp|cardiologist|physician|specialist|nurse) (?:says|said|told me|thinks|found|diagnosed) (?:that )?(?:i|i ve|i have|my)\b",
     r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
     r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\bivf\b|\biui\b|\begg (?:retrieval|freezing)\b|\btrying for a baby\b",
     r"\bbreast ?feed\w*|\bbreast ?fed\b|\bnursing\b|\blactat\w*|\bpost ?partum\b|\bbreast milk\b",
@@ -412,6 +417,8 @@ DEPENDENCE_RULES = _rx(
     r"\b(?:can not|cannot|can t) (?:sleep|function|cope) (?:at all |anymore |any more )?without\b|\bis (?:that|this|it) (?:dependence|addiction|withdrawal|a dependency)\b",
     r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
+    r"\bvom kratom\b.*\blos\b|\blos ?(?:zu )?(?:kommen|werden)\b|\bweg vom kratom\b|\bdeixar (?:o |de )?kratom\b|\blarg(?:ar|o) (?:o )?kratom\b",
+    r"\b(?:dependent|dependant|addicted|hooked)\b.*\bif (?:i|you|one|someone) (?:only |just |really )?(?:use|uses|take|takes|have|has)\b|\bif (?:i|you) (?:only |just )?(?:use|take) (?:it|kratom)\b.*\b(?:dependent|dependant|addicted|hooked)\b",
 )
 
 

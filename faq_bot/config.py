@@ -61,6 +61,8 @@ class Settings:
     port: int = 8000
     workers: int = 0  # 0: from the core count
     timeout: int = 30
+    # Seconds a client has to send its request body (capped at half the worker timeout).
+    body_timeout: int = 10
     # Each worker keeps warm caches (the engine's decisions, rendered replies): recycling it
     # throws them away, so it is rare; 0 never recycles.
     max_requests: int = 100_000
@@ -101,6 +103,7 @@ class Settings:
             workers=_int(env, "FAQ_BOT_WORKERS", 0, 0, 64),
             timeout=_int(env, "FAQ_BOT_TIMEOUT", 30, 1, 600),
             max_requests=_int(env, "FAQ_BOT_MAX_REQUESTS", 100_000, 0, 10_000_000),
+            body_timeout=_int(env, "FAQ_BOT_BODY_TIMEOUT", 10, 1, 300),
             country=_str(env, "FAQ_BOT_COUNTRY"),
             source_url=_str(env, "FAQ_BOT_SOURCE_URL"),
             allowed_origins=_list(env, "FAQ_BOT_ALLOWED_ORIGINS"),
@@ -124,6 +127,12 @@ class Settings:
             metrics_dir=Path(metrics).expanduser().resolve() if metrics else None,
         )
         return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def body_deadline(self) -> float:
+        """Seconds a request body may take to arrive: never more than half the worker timeout,
+        so that the service, not gunicorn's kill, answers a client that stops sending."""
+        return min(float(self.body_timeout), self.timeout / 2)
 
     @property
     def worker_count(self) -> int:

@@ -16,6 +16,8 @@ MESSAGES = {
     404: ("not_found", "There is nothing at this path. The API lives under /api/v1/; "
                        "see /openapi.json."),
     405: ("method_not_allowed", "This path does not accept that method."),
+    408: ("request_timeout", "The request body did not arrive in time. Send the whole request "
+                             "at once and try again."),
     413: ("payload_too_large", "The request body is too large. Send a shorter question "
                                "(at most 500 characters)."),
     415: ("unsupported_media_type", "Send the body as JSON with the header "
@@ -34,6 +36,8 @@ def error_response(status: int, code: str, message: str) -> Response:
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     code, message = MESSAGES.get(status, (exc.name.lower().replace(" ", "_"), exc.description))
+    if status == 408 and exc.description:
+        message = exc.description
     if status == 405 and exc.valid_methods:
         message += " Use " + ", ".join(sorted(exc.valid_methods)) + "."
     response = error_response(status, code, message)

@@ -60,6 +60,7 @@ def spec() -> dict[str, Any]:
                             "content": {"application/json": {
                                 "schema": {"$ref": "#/components/schemas/Reply"}}}},
                     "400": _error("Not JSON, no question, not a string, empty or blank"),
+                    "408": _error("The body did not arrive within the body deadline"),
                     "413": _error("Body or question too long (question limit 500 characters)"),
                     "415": _error("Not JSON"),
                     "429": {**_error("Rate limited"), "headers": {"Retry-After": {
@@ -75,6 +76,7 @@ def spec() -> dict[str, Any]:
                 "responses": {
                     "204": {"description": "Stored; a second vote on a reply replaces the first"},
                     "400": _error("Not JSON, no or bad reply_id, helpful not a boolean"),
+                    "408": _error("The body did not arrive within the body deadline"),
                     "404": _error("No reply with this id, or it is past the retention period"),
                     "413": _error("Body or comment too long (comment limit 500 characters)"),
                     "415": _error("Not JSON"),

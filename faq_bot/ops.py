@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from faq_bot import headers, logs, metrics, observe, ratelimit
+from faq_bot import deadline, headers, logs, metrics, observe, ratelimit
 from faq_bot.services import services
 
 
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     # FLASK_DEBUG in the environment must never give a deployed service the debugger.
     app.debug = False
     headers.init_app(app)
+    deadline.init_app(app)
     # ProxyFix goes outermost, so everything inside sees the scheme and client the proxy saw.
     if settings.trusted_proxies:
         # Believe X-Forwarded-For/-Proto only as many hops deep as there are proxies we run.

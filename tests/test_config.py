@@ -36,6 +36,7 @@ def test_defaults_from_an_empty_environment() -> None:
     ("FAQ_BOT_TIMEOUT", "60", "timeout", 60),
     ("FAQ_BOT_MAX_REQUESTS", "0", "max_requests", 0),
     ("FAQ_BOT_MAX_REQUESTS", "5000", "max_requests", 5000),
+    ("FAQ_BOT_BODY_TIMEOUT", "4", "body_timeout", 4),
     ("FAQ_BOT_COUNTRY", "GB", "country", "GB"),
     ("FAQ_BOT_SOURCE_URL", "https://example.org/article", "source_url",
      "https://example.org/article"),
@@ -101,6 +102,7 @@ def test_worker_count(workers: int, expected: int) -> None:
     ("FAQ_BOT_WORKERS", "1000"),
     ("FAQ_BOT_TIMEOUT", "0"),
     ("FAQ_BOT_MAX_REQUESTS", "-1"),
+    ("FAQ_BOT_BODY_TIMEOUT", "0"),
     ("FAQ_BOT_TRUSTED_PROXIES", "99"),
     ("FAQ_BOT_MAX_BODY_BYTES", "10"),
     ("FAQ_BOT_RELOAD_INTERVAL", "-5"),
@@ -112,3 +114,11 @@ def test_worker_count(workers: int, expected: int) -> None:
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         Settings.from_env({variable: value})
+
+
+@pytest.mark.parametrize(("body", "worker", "deadline"), [
+    ("10", "30", 10.0), ("10", "8", 4.0), ("3", "30", 3.0), ("10", "1", 0.5)])
+def test_the_body_deadline_comes_before_the_worker_timeout(body: str, worker: str,
+                                                           deadline: float) -> None:
+    settings = Settings.from_env({"FAQ_BOT_BODY_TIMEOUT": body, "FAQ_BOT_TIMEOUT": worker})
+    assert settings.body_deadline == deadline

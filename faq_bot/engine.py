@@ -6,7 +6,6 @@ safety screen has let the question through.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 from faq_bot import safety
@@ -62,7 +61,7 @@ class Engine:
 
     def ask(self, question: str) -> Reply:
         """Answer one question (already validated) with the reply the contract prescribes."""
-        return replace(self._decide(question), id=new_id())
+        return self._decide(question).with_id(new_id())
 
     def _decide_uncached(self, question: str) -> Reply:
         verdict = safety.assess(question)

@@ -36,8 +36,13 @@ STOPWORDS = frozenset(
     son sont que qué quel quelle quels comment como cómo cuál cual más mas plus
     o os a as um uma das der die das den dem und ist sind wie was welche welcher laut nach
     articulo artículo artigo artikel article l d higher lower bigger smaller larger per
-    deal intro final author authors reader readers writer supposed mild mildly current
+    deal final author authors reader readers writer supposed mild mildly current
     another other one ones than describe describes described feel feels feeling friend
+    according accord mention mentions mentioned mentioning sent send handed read reads reading
+    shared showed forwarded passage piece page post blog paper text rather besides
+    sister brother husband wife partner boyfriend girlfriend mum mom dad mother father son
+    daughter teacher nurse patient patients client clients lesson class students student
+    preparing prepare keeps heard hear told asked
     """.split()
 )
 
@@ -61,12 +66,15 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"sleep[- ]wake cycle|circadian rhythm|body clock", "sleepwake"),
         (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
-        (r"in a nutshell|sum (?:it )?up|tl ?dr|long story short|overall", "conclusion"),
+        (r"in a nutshell|sum(?:s|med|ming)? (?:it |things |everything )?up|wrap(?:s|ped)? (?:it |things )?up|at the end|the ending|how does (?:it|the article) end|tl ?dr|long story short|overall", "conclusion"),
+        (r"(?:in )?(?:its |the )?(?:opening|beginning|intro|introduction|first paragraph|start of the article)", "introduction"),
+        (r"single(?:s|d)? out|point(?:s|ed)? out|highlight\w*|call(?:s|ed)? out", " "),
+        (r"sleep ?(?:inducing|promoting)|induc\w* sleep|promot\w* sleep", "sedative"),
         (r"(?:kinds?|types?|sorts?|variet(?:y|ies)) of (?:kratom|it)", "strain"),
         (r"when it comes to|as for|regarding|with regard to|in terms of|eli5|explain like i am (?:five|5)|like i am (?:five|5)|in simple terms|in plain english", " "),
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
         (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),
-        (r"figure out|find out|still learning|do not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
+        (r"figure out|find out|still learning|(?:do|does|did) (?:we |you |they |scientists |researchers |people )?not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
         (r"keeps? (?:\w+ ){0,2}(?:up|awake)|wakes? (?:\w+ ){0,2}up|gives? (?:\w+ ){0,2}energy", "stimulating"),
         (r"feel(?:s|ing)? (?:good|great|happy|happier|better about)", "mood"),
         (r"settled|early days|conclusive|definitive|all figured out", "unknown"),

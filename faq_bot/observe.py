@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
             reply=reply, channel=channel)
         for observer in observers:
             observer(exchange)
-        response.headers[REQUEST_ID_HEADER] = rid
+        response.headers.add(REQUEST_ID_HEADER, rid)  # nothing else sets it
         return response
 
     app.before_request(_started)

@@ -129,6 +129,11 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"^(?!.*\b(?:split\w*|spread\w*|divid\w*|halves|half now)\b).*\b(?:take|taking|swallow\w*) (?:it|them|everything) all at once\b",
             r"\bbunuh diri\b|\bingin mati\b|\bmau mati\b|\bmarna (?:hai|chahta|chahti)\b|\bmar jaana\b|\bjeena nahi\b|\bgusto ko nang mamatay\b|\bpakamatay\b",
             r"\bbetter off without me\b|\b(?:no one|nobody|noone) (?:would|will) (?:miss|care)\b|\btired of (?:living|life|being alive)\b|\bno point (?:in )?(?:living|going on|being alive)\b|\bgive up on (?:life|living)\b|\bdisappear (?:forever|for good)\b|\bwant (?:it all|everything) to (?:stop|end)\b|\bcan not go on\b|\bnot want to be (?:alive|here) anymore\b|\bbe here anymore\b",
+            r"\bkill(?:ing)? (?:himself|herself|themselves|themself)\b|\b(?:end|ending|take|taking) (?:his|her|their) (?:own )?li(?:fe|ves)\b|\b(?:to|and|about|of|considering|contemplating) (?:end|ending) (?:things|everything|it all|my life)\b|\bending things\b",
+            r"\bwhole (?:bag|bottle|pack|jar|batch|stash|supply|lot)\b.{0,60}\b(?:never|not) (?:wakes?|waking|wake) up\b|\bso (?:that )?(?:i|he|she|they) (?:never|won t|will not|do not|does not|don t|doesn t) wakes? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed))",
+            r"\b(?:do not|don t|can not|can t|cannot|no longer) see (?:the|any) point (?:in|of) (?:waking|living|going on|being alive|getting up|trying|anything)\b|\bno point (?:in )?waking up\b|\b(?:i m|i am|im) done with (?:everything|life|it all|all of it|living)\b|\btonight s the night\b|\btonight is the night\b",
+            r"\bbetter off without (?:me|him|her|them)\b|\bstockpil\w*|\bhoard(?:ing|ed)? (?:my |his |her |their )?(?:kratom|pills|meds|tablets)\b|\bgiving (?:away )?(?:his|her|their|my) (?:things|stuff|possessions) away\b|\bgiving away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b",
+            r"^(?=.*\b(?:kratom|pills|bag|stash|tablets|meds)\b).*\b(?:wrote|written|writing|made|finished|sorted|did|done|updated) (?:out |up )?my will\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
             r"\bwhole (?:bag|bottle|pack|jar|batch|thing)\b.*\b(?:die|dead|wake|end)\b",
         ),
@@ -146,6 +151,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
             r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
             r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had) (?:\w+ ){0,4}(?:by mistake|by accident|accidentally)\b",
+            r"\b(?:can not|cannot|can t|could not|unable to) (?:stand up|stand|walk straight|stay upright|keep my balance|feel my (?:arms|legs|hands|face|feet))\b",
             r"\bsobredosis\b|\bsobredose\b|\büberdosis\b|\bueberdosis\b|\bsurdose\b|\btomó (?:mucho|demasiado)\b|\btomou muito\b|\bzu viel genommen\b|\btrop pris\b",
         ),
     ),
@@ -160,6 +166,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:lips|face|skin|fingers?|fingertips|nails) (?:are |is |turning |turned |went |look |looks |going |getting |gone |have gone |look kind of )?(?:blue|purple|grey|gray|bluish)\b|\bturning blue\b|\bblue lips\b|\bgoing blue\b",
             r"\bbreath\w* (?:like |only |about |around )?(?:\d+|one|two|three|four|five|six) times? (?:a|per) minute\b|\btimes a minute\b",
             r"\bn[aã]o (?:est[aá] |ta |tá )?respirando\b|\bno (?:est[aá] )?respirando\b|\bsem respirar\b|\bdificuldade (?:para|de|pra) respirar\b|\bdificultad (?:para|al) respirar\b|\bn[aã]o consig\w* respirar\b|\bno puedo respirar\b|\bkann (?:nicht|kaum) atmen\b|\batmet (?:kaum|schwer|komisch)\b|\bdu mal [aà] respirer\b|\bn arrive pas [aà] respirer\b",
+            r"\bblue (?:around|round|on|in|at) (?:the |her |his |my |their )?(?:lips|mouth|face|fingertips)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) breaths? (?:a|per|every|each) minute\b|\bbreathing (?:rate )?(?:has |is )?(?:dropped|slowed|gone down|getting slower|very slow)\b|\bresp(?:iratory)? rate\b",
             r"\bno respira\b|\bnão respira\b|\bnao respira\b|\bne respire (?:plus|pas)\b|\batmet nicht\b|\bkeine luft\b|\bno puede respirar\b|\bnão consegue respirar\b",
         ),
     ),
@@ -169,7 +176,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:floppy|limp|lethargic|listless)\b|\b(?:struggling|hard|trying|fighting) to stay awake\b|\bbarely (?:responding|responsive|conscious|awake|moving)\b|\b(?:no|can not find|cannot find|can t find|could not find|weak|faint) (?:a )?(?:his |her |their )?pulse\b|\bsaans nahi\b|\btidak bernapas\b|\bsesak napas\b|\bhindi makahinga\b|\bbehosh\b|\bpingsan\b",
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
-            r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b",
+            r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed|at \d|every|in time|on time))",
+            r"\b(?:is not|isn t|is not even|stopped|not|won t|will not|can t) (?:answering|responding|reacting)\b|\b(?:no|not getting any|can not get a|can t get a|cannot get a) (?:answer|response|reaction) (?:from|out of) (?:him|her|them)\b|\b(?:hit|banged|knocked) (?:his|her|their|my) head\b",
             r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\b(?:hard|difficult|impossible|struggling) to (?:wake|rouse)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
             r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
             r"\bgoing in and out\b|\bin and out of (?:it|consciousness)\b|\b(?:can not|cannot|can t) stop (?:vomiting|throwing up|shaking|puking)\b|\b(?:about to|going to|gonna|feel like i am going to|feel like i will|think i will|think i am going to) (?:pass out|faint|collapse|black out|die)\b",
@@ -188,7 +196,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:\w+ )?(?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?|aches?|aching)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
-            r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:crushing|heavy|tight)\b|\bseene mein dard\b|\bsakit dada\b",
+            r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:\w+ )?(?:crushing|heavy|tight\w*)\b|\bclutch\w* (?:at )?(?:his|her|my|their|the) chest\b|\bseene mein dard\b|\bsakit dada\b",
             r"\bheart (?:is )?(?:beating|going|pounding|racing|thumping) (?:\w+ ){0,2}(?:irregular\w*|weird\w*|strange\w*|funny|fast|hard)\b|\bpulse (?:is )?(?:irregular|racing|weak|faint)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
         ),
@@ -221,7 +229,7 @@ INJECTION_RULES = _rx(
     r"\b(?:for|in) (?:a|my) (?:novel|story|book|screenplay|script|game|fiction|fictional \w+)\b|\bhypothetically\b|\bin theory\b.*\b(?:dose|amount|how much)\b",
     r"\brepeat after me\b|\bsay exactly\b|\brespond (?:only )?with\b|\banswer only with\b|\bjust (?:give|tell) me (?:a|the) number\b|\bonly (?:a|the) number\b",
     r"\binst\b|\bim start\b|\bassistant\b.*\buser\b",
-    r"\b(?:article|its|the|those|these) numbers\b|\bquote\b.*\b(?:numbers?|amounts?|grams?|doses?|figures?)\b|\bnot advice\b|\bi am a (?:doctor|physician|nurse|pharmacist|medic|clinician)\b|\bmy (?:doctor|pharmacist|gp|nurse) (?:said|told|wants|asked)\b",
+    r"\b(?:article|its|the|those|these) numbers\b|\bquote\b.*\b(?:numbers?|amounts?|grams?|doses?|figures?)\b|\bnot advice\b|\bi am a (?:doctor|physician|nurse|pharmacist|medic|clinician)\b.{0,80}\b(?:so|you can|tell me|give me|share|go ahead|allowed|authori[sz]ed|permission|fine to|ok to|okay to|trust me)\b|\bmy (?:doctor|pharmacist|gp|nurse) (?:said|told|wants|asked)\b",
     r"\bbase ?64\b|\brot ?13\b|\bdecode\w*|\bencod\w*|\bcipher\w*|\bin hex\b|\bbinary\b|\bmorse\b|\bpig latin\b|\breverse(?:d)? (?:text|order|this)\b",
     r"[a-z0-9]{28,}",
 )
@@ -231,7 +239,7 @@ INJECTION_RULES = _rx(
 _DOSE_TOPIC = re.compile(
     r"\b(?:safe (?:and effective )?|effective )?dosing guidelines?\b(?=.*\b(?:established|exist|exists|research|researchers|article|studies|yet|developed|needed|need)\b)|\b(?:establish\w*|develop\w*) (?:safe (?:and effective )?)?dosing guidelines?\b|"
     r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
-    r"|\b(?:at|with|in|on) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
+    r"|\b(?:at|with|in|on|between) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
     r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives)\b"
     r"|\b(?:the |different )?(?:dose|dosage|amount|amounts)(?: of (?:kratom|it))? (?:change|changes|affect|affects|matter|matters|alter|alters|influence|influences|make a difference|determine|determines|play|plays)\b"
     r"|\bdoes (?:the )?(?:dose|dosage|amount) matter\b"
@@ -255,7 +263,10 @@ DOSING_RULES = _rx(
     r"\b(?:proper|right|correct|good|safe|normal|usual|typical|recommended|starting|first|low|high|max|maximum|daily|nightly|sleep) doze\b|\bdoze of (?:kratom|it|red|green|white)\b|\b(?:what|which|how much) does (?:of|should|would|is (?:safe|right|best))\b|\bdoes of (?:kratom|it)\b",
     r"\btitrat\w*|\bprn\b|\bqhs\b|\bq\d+h\b|\b(?:bid|tid|qid)\b|\btherapeutic (?:window|range|level)\b|\bloading dose\b|\bas needed\b|\bwhen needed\b|\bcycl(?:e|es|ed|ing) (?:kratom|it|on|off|my|doses?|through|between)\b|\b(?:should|can|do) i cycle\b|\b(?:nights?|days?|weeks?) on\b|\bon and off\b|\bon days? and off days?\b",
     r"\b(?:bump|bumps|fat spoon|heaping|heaped|capful|handful|pinch|sesh|spoonful|scoopful|dash of)\b",
-    r"\bwhat (?:do|did|does|would|should|might) (?:people|users|most people|others|folks|you|they|participants|subjects|patients) (?:\w+ ){0,5}(?:take|use|have|start with|start on)\b",
+    r"\bwhat (?:do|did|does|would|should|might) (?:the )?(?:people|users|most people|others|folks|you|they|participants|subjects|patients|volunteers) (?:\w+ ){0,5}(?:take|use|have|start with|start on|get|got|receive|received|given|were given)\b",
+    r"\bwhat (?:should|do|would|must|can|could) (?:i|we|he|she|they|you) (?:be )?(?:taking|take|using|use|having)\b|\b(?:take|taking|have|having|use|using) (?:it|kratom|them|some|my dose) (?:later|earlier|sooner)\b",
+    r"\b(?:a|one|the|light|strong|heavy|big|small|normal|regular|moderate|typical|first|single|standard) serves?\b|\bin one (?:sitting|go|hit|session|night)\b|\btoo far\b|\bstay (?:above|below|under|over)\b|\bkeep it (?:above|below|under)\b",
+    r"\bequivalent\b|\b(?:switch|switching|swap|swapping|change|changing|move|moving) (?:over )?(?:to|from) (?:an? |the )?(?:extract|extracts|powder|capsules?|caps|tea|leaf|leaves|shots?|tablets?|resin|tincture)\b|\b(?:usual|typical|normal|common|standard|best|good|nightly|bedtime) (?:routine|regimen|protocol|schedule)\b|\bregimen\b|\bfirst lot\b|\b(?:before|then|and|or|about) (?:having|have|taking|take) (?:some |any )?more\b|\b(?:having|have) (?:some |any )?more (?:kratom|of it|if|when|later|tonight)\b",
     r"\b(?:eat|eating|food|meal|snack) (?:first|before|beforehand)\b|\bbefore (?:eating|food|a meal|meals)\b|\bafter (?:eating|food|a meal|meals|dinner)\b.*\b(?:take|taking|have)\b",
     r"\bsplit (?:it|the|my|a|them|doses?)\b|\bhalf (?:at|in the|before|after|now|later)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:bedtime|dinner|lunch|breakfast|meals?)\b",
     r"\bcu[aá]nto\b|\bqu[aá]nto\b|\bcombien\b|\bwie ?viel\w*|\bdosis\b|\bdosage\b|\bdose\b|\bgramos\b|\bgramas\b|\bgrammes?\b|\bgramm\b|\bcucharad\w*|\bcolher\w*|\bcuill[eè]re\w*|\btee?l[oö]ffel\b",
@@ -291,6 +302,7 @@ _SUBSTANCES = (
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
+    r"panadol|panadeine|nurofen|codral|restavit|mersyndol|vallies|pingers?|a cone|cones|bongs?|"
     r"cocaine|coke|mdma|molly|ecstasy|ketamine|lsd|shrooms|mushrooms|psilocybin|meth|amphetamines?|ghb|supplements?|grapefruit|anything else|something else"
 )
 # Words from the article's own subject that can stand beside "kratom" without meaning a mix.
@@ -313,7 +325,7 @@ _ALCOHOL = (
     r"six ?pack|sixpack|glass(?:es)? of (?:wine|red|white|beer|champagne)|a few glasses|couple of glasses|"
     r"drinks?|drinking|drunk|beers?|wine|wines|alcohol|booze|hungover|hangover|tipsy|pints?|"
     r"schooners?|lagers?|ales?|ciders?|spirits|bourbon|sake|soju|brandy|champagne|prosecco|"
-    r"seltzers?|tinnies|stubbies|bevvies|shots of \w+|cocktails?|margaritas?|whiskey|whisky|"
+    r"seltzers?|tinnies|stubbies|bevvies|nightcaps?|hot toddy|goon|glass(?:es)? of (?:red|white|rose|rosé|bubbly)|my usual red|a red or two|shots of \w+|cocktails?|margaritas?|whiskey|whisky|"
     r"vodka|rum|tequila|gin"
 )
 _NOT_A_SUBSTANCE = (
@@ -364,6 +376,7 @@ INTERACTION_RULES = _rx(
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
     rf"^(?=.*\bkratom\b).*(?<!should )(?<!could )(?<!would )(?<!can )(?<!do )(?<!may )(?<!much )(?<!many )(?<!often )(?<!when )(?<!if )\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!(?:{_NOT_A_SUBSTANCE})\b)[a-z]{{3,}}",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
+    rf"^(?=.*\b(?:it|kratom|some|my dose|red bali|green|white|maeng)\b).*\b(?:{_ALCOHOL})\b|\bcom(?:e|ing) down (?:off|from)\b",
     r"^(?=.*\bkratom\b).*\b(?:did|doing|done|took|had|been on|high on|coming off|come off) (?:some |a line of |a bump of |lines of |a few lines of )?(?:coke|cocaine|crack|meth|speed|molly|mdma|ecstasy|acid|lsd|shrooms|ketamine|adderall|addy)\b|\b(?:to|for|help\w*(?: with)?|ease|easing|with|during|on) (?:the |my |a )?come ?downs?\b",
 )
 
@@ -379,6 +392,8 @@ SPECIAL_RULES = _rx(
     r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
+    r"\bbubs?\b|\bfeeding (?:her|him|them|the baby|bub|my baby|my son|my daughter)\b|\b(?:is|s|turned|just) \d+ (?:months?|weeks?)(?: old)?\b|\bticker\b|\b(?:had|have|get|gets|getting|having) (?:a |a couple of |some |the odd |occasional |a few )?fits\b|\bfits? in the past\b|\bout of rhythm\b",
+    r"\bpsychiatr\w*|\bmanic\b|\bmania\b|\bhear(?:ing)? voices\b|\bmental health (?:team|service|services|nurse|worker|unit|ward)\b|\bpsych ward\b|\bsectioned\b|\b(?:in|at) (?:year|grade|yr) (?:[1-9]|1[0-2])\b|\b(?:year|grade) (?:[1-9]|1[0-2]) (?:student|kid|pupil)s?\b",
     r"\bgastric (?:bypass|sleeve|band)\b|\bbariatric\b|\bweight loss surgery\b|\benlarged (?:heart|liver|spleen|prostate)\b|\b(?:my )?(?:doc|doctor|gp|cardiologist|physician|specialist|nurse) (?:says|said|told me|thinks|found|diagnosed) (?:that )?(?:i|i ve|i have|my)\b",
     r"\bhep ?[abc]\b|\bhepatitis\b|\bheart attacks?\b|\bstrokes?\b|\bbypass surgery\b|\bstents?\b",
     r"\bpregnan\w*|\bpreggo\b|\bexpecting (?:a )?baby\b|\bconceiv\w*|\bttc\b|\bfertility\b|\bivf\b|\biui\b|\begg (?:retrieval|freezing)\b|\btrying for a baby\b",
@@ -417,6 +432,9 @@ DEPENDENCE_RULES = _rx(
     r"\b(?:can not|cannot|can t) (?:sleep|function|cope) (?:at all |anymore |any more )?without\b|\bis (?:that|this|it) (?:dependence|addiction|withdrawal|a dependency)\b",
     r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
+    r"\b(?:like|as (?:much|well) as) it used to\b|\bdoes not (?:knock me out|work|hit|do (?:anything|much|it)) (?:like|as|anymore|any more)\b|\b(?:on )?(?:the )?days? (?:i|he|she|they) (?:do not|don t|does not|doesn t|skip|miss|go without)\b|\bwhen (?:i|he|she) go(?:es)? without\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|a few|a couple of|couple of|several) (?:days?|nights?|weeks?) without (?:it|kratom)\b|\bgot a hold (?:of|on) (?:me|him|her|them)\b|\bhas a hold (?:of|on)\b|\bgot (?:its )?hooks in\b|\bget (?:myself|himself|herself|themselves|me|him|her|them) off (?:of )?(?:it|kratom)\b|\blast (?:night|time|dose|one) (?:i|he|she|ever)\b|\bkeep telling myself\b",
+    r"\bsigns? (?:of|that|someone|somebody|he|she|they|i|my)\b.{0,30}\b(?:hooked|addict\w*|dependen\w*)\b|\b(?:he|she|they) (?:is|s|are|re|has|has been|got|seems|seem|is getting|s getting) (?:\w+ )?(?:hooked|addicted|dependent)\b|\bturned into an? (?:addiction|habit|dependen\w*|problem)\b|\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\bfrom (?:using|taking) (?:it|kratom)\b",
     r"\bvom kratom\b.*\blos\b|\blos ?(?:zu )?(?:kommen|werden)\b|\bweg vom kratom\b|\bdeixar (?:o |de )?kratom\b|\blarg(?:ar|o) (?:o )?kratom\b",
     r"\b(?:dependent|dependant|addicted|hooked)\b.*\bif (?:i|you|one|someone) (?:only |just |really )?(?:use|uses|take|takes|have|has)\b|\bif (?:i|you) (?:only |just )?(?:use|take) (?:it|kratom)\b.*\b(?:dependent|dependant|addicted|hooked)\b",
 )

@@ -30,7 +30,14 @@ _SLEEP_TIPS = re.compile(
     r"\b(?:tips?|advice|ways?|tricks?|hacks?|how (?:can i|do i|to|should i)|help me)\b(?: \w+){0,4} (?:fall(?:ing)? asleep|sleep (?:better|faster|more|well|through)|stay(?:ing)? asleep|get (?:to sleep|more sleep|better sleep))\b"
     r"|\bwithout (?:taking )?(?:anything|any (?:pills|meds|drugs|supplements))\b"
 )
-_SCIENTIFIC_NAME = re.compile(r"\bhow (?:do|can) i get to\b|\bflights? to\b|\bvisit(?:ing)? (?:bali|borneo|indonesia|thailand|malaysia|asia)\b|\bholiday\b|\bvacation\b|\btrip to\b|\bwho (?:discovered|discoverd|invented|found|named|first described)\b|\bchemical (?:formula|structure)\b|\bmolecular (?:formula|weight|structure)\b|\bwhat time is it\b|\bwhat is the time\b|\bwhat day is it\b|\btoday s date\b|\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
+_SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the author of|are the authors of)\b|\bhow (?:do|can) i get to\b|\bflights? to\b|\bvisit(?:ing)? (?:bali|borneo|indonesia|thailand|malaysia|asia)\b|\bholiday\b|\bvacation\b|\btrip to\b|\bwho (?:discovered|discoverd|invented|found|named|first described)\b|\bchemical (?:formula|structure)\b|\bmolecular (?:formula|weight|structure)\b|\bwhat time is it\b|\bwhat is the time\b|\bwhat day is it\b|\btoday s date\b|\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
+
+
+# Other remedies asked for by name of kratom: "what helps with sleep besides kratom".
+_INSTEAD = re.compile(
+    r"\b(?:what|which|any|other|recommend\w*|suggest\w*)\b.*\b(?:besides|other than|instead of|"
+    r"apart from|aside from|alternatives? to|except|rather than|in place of) kratom\b"
+)
 
 
 def out_of_scope_reason(question: str) -> str | None:
@@ -40,7 +47,7 @@ def out_of_scope_reason(question: str) -> str | None:
         return "vendor"
     if _LEGAL.search(text):
         return "legal"
-    if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text):
+    if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text) or _INSTEAD.search(text):
         return "default"
     if "kratom" not in text and (_OTHER_REMEDY.search(text) or _SLEEP_TIPS.search(text)):
         return "default"

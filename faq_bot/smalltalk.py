@@ -7,10 +7,10 @@ import re
 
 from faq_bot.normalize import normalise
 
-_GREETING = r"hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there"
+_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|(?:is )?any ?(?:one|body) (?:there|here|home)"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
-_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what can you (?:actually |really )?help (?:me )?with"
 _FILLER = r"(?:\s+(?:bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
 
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -38,8 +38,14 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there",
                  "was", "is", "really", "helpful", "super", "legend", "champ", "brilliant", "lovely",
                  "qué", "que", "tal", "ça", "va", "tudo", "bem", "wie", "gehts", "geht", "es",
-                 "gracias", "obrigado", "obrigada", "merci", "danke", "helped", "have", "one",
+                 "gracias", "obrigado", "obrigada", "merci", "danke", "helped", "have", "one", "ta",
+                 "now", "your", "been", "today", "doing",
                  "day", "weekend", "evening", "and", "take", "care"}
+
+
+# Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
+_CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
+_ASKS = re.compile(r"\?|\b(?:what|how|why|when|where|which|who|can|could|should|would|is|are|does|do|did|will|may|might|tell|explain how)\b")
 
 
 def smalltalk_intent(question: str) -> str | None:
@@ -48,6 +54,9 @@ def smalltalk_intent(question: str) -> str | None:
     for name, pattern in INTENTS:
         if pattern.match(text):
             return name
+    closing = _CLOSING.match(text)
+    if closing and not _ASKS.search(question.lower()) and not _ASKS.search(text):
+        return "goodbye" if "bye" in closing.group(0) else "thanks"
     words = set(text.split())
     known = set().union(*_WORDS.values()) | _FILLER_WORDS
     if words and words <= known:

@@ -42,6 +42,16 @@ CASES = [
     ("hello", "smalltalk", "greeting"),
     ("thanks!", "smalltalk", "thanks"),
     ("what can you do?", "smalltalk", "capabilities"),
+    ("g'day!", "smalltalk", "greeting"),
+    ("hiya, how are you doing today?", "smalltalk", "greeting"),
+    ("cheers, that's been really helpful", "smalltalk", "thanks"),
+    ("Thanks, that helps me explain it to my sister.", "smalltalk", "thanks"),
+    ("ok bye, thanks for your help", "smalltalk", "goodbye"),
+    ("thanks, can I take it with wine?", "referral", "interaction"),
+    ("My sister sent me this article. What is kratom, according to it?", "answer",
+     "what-is-kratom"),
+    ("how does the article sum things up at the end?", "answer", "article-conclusion"),
+    ("What herbal teas help with sleep besides kratom?", "fallback", None),
 ]
 
 
@@ -133,3 +143,10 @@ def test_the_json_text_is_the_reply_whatever_was_rendered_before(engine: Engine,
     assert first.id != second.id
     for reply in (first, second, first):
         assert json.loads(reply.to_json()) == reply.to_dict()
+
+
+def test_a_reply_under_another_id_is_otherwise_the_same(engine: Engine) -> None:
+    reply = engine.ask("What is kratom?")
+    other = reply.with_id("f" * 32)
+    assert other.id == "f" * 32
+    assert dataclasses.replace(other, id=reply.id) == reply

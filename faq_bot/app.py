@@ -24,6 +24,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     else:
         settings = Settings.from_env(**dict(config or {}))
     app = Flask(__name__, static_folder=None)
+    # "//x" is not "/x": no redirect built from the Host header for a cache to keep.
+    app.url_map.merge_slashes = False
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         JSON_SORT_KEYS=False,

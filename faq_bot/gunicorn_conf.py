@@ -32,7 +32,8 @@ if gunicorn_hooks.first_load():
 
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.worker_count
-worker_class = "sync"
+# gunicorn's sync worker, but its own refusals (431, 414, 400 before the app) are JSON.
+worker_class = "faq_bot.gunicorn_worker.JsonErrorWorker"
 timeout = _settings.timeout
 graceful_timeout = 10
 keepalive = 5

@@ -2,7 +2,7 @@
 fixed JSON), each served by real gunicorn with the same settings, driven by the same load for
 the same time. Prints requests/s, p50 and p99 latency for both and the ratio app/floor.
 
-    .venv/bin/python bench/http_bench.py [--duration 5] [--rounds 3] [--connections 8]
+    .venv/bin/python bench/http_bench.py [--duration 4] [--rounds 5] [--connections 8]
         [--loader auto]
 
 The servers are measured in turn, round after round, so both meet the same drift in a shared
@@ -204,9 +204,9 @@ def run_python(port: int, bodies: list[str], seconds: float, connections: int) -
 def main(argv: list[str] | None = None) -> int:
     """Benchmark both servers and print the comparison; non-zero only with --min-ratio missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=5.0,
+    parser.add_argument("--duration", type=float, default=4.0,
                         help="seconds per server per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds, servers taken in turn")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds, servers taken in turn")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")

@@ -1,6 +1,7 @@
-"""Every request's bookkeeping in one pass: an id and a start time when it arrives; once its
-response is ready, one `Exchange` of plain values for each observer (the access log, the
-metrics), and the id on the response's X-Request-ID header.
+"""Every request's bookkeeping in one pass: an id and a start time when it arrives (set on the
+WSGI environ, before Flask builds anything); once its response is ready, one `Exchange` of
+plain values for each observer (the access log, the metrics), and the id on the response's
+X-Request-ID header.
 
 The facts all observers need are read from Flask's request proxies once, here, rather than once
 per concern: at the service's request rate that reading was the largest part of its own work
@@ -13,17 +14,22 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, has_request_context, request
 
 from faq_bot.replies import Reply, new_id
 from faq_bot.services import services
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_ENVIRON = "HTTP_X_REQUEST_ID"
 # An incoming id is echoed into logs and headers, so only plain tokens are trusted.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _EXTENSION = "faq_bot.observers"
+_STARTED = "faq_bot.started"  # environ key: (request id, time.perf_counter() at arrival)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,7 @@ def request_id() -> str | None:
     """The current request's id (None outside a request)."""
     if not has_request_context():
         return None
-    started = g.get("faq_bot_request")
+    started = request.environ.get(_STARTED)
     return started[0] if started else None
 
 
@@ -56,10 +62,17 @@ def add_observer(app: Flask, observer: Observer) -> None:
     app.extensions[_EXTENSION].append(observer)
 
 
-def _started() -> None:
-    incoming = request.environ.get(_REQUEST_ID_ENVIRON, "")
-    rid = incoming if _REQUEST_ID.fullmatch(incoming) else new_id()
-    g.faq_bot_request = (rid, time.perf_counter())
+class _Arrival:
+    """WSGI middleware: stamps each request with its id and arrival time."""
+
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        incoming = environ.get(_REQUEST_ID_ENVIRON, "")
+        rid = incoming if _REQUEST_ID.fullmatch(incoming) else new_id()
+        environ[_STARTED] = (rid, time.perf_counter())
+        return self.wsgi_app(environ, start_response)
 
 
 def _observe_reply(reply: Reply, channel: str) -> None:
@@ -70,8 +83,8 @@ def _observe_reply(reply: Reply, channel: str) -> None:
 def init_app(app: Flask) -> None:
     """Give every request of `app` an id and hand its Exchange to the observers.
 
-    Install it before any hook that may refuse a request (the rate limiter), so that refused
-    requests are observed too.
+    The stamp is WSGI middleware, so every request gets one; the hook runs for every response
+    Flask makes, the rate limiter's 429s included.
     """
     observers: list[Observer] = []
     app.extensions[_EXTENSION] = observers
@@ -80,7 +93,7 @@ def init_app(app: Flask) -> None:
     def finished(response: Response) -> Response:
         req = request._get_current_object()  # type: ignore[attr-defined]
         ctx = g._get_current_object()  # type: ignore[attr-defined]
-        rid, t0 = getattr(ctx, "faq_bot_request", None) or (new_id(), None)
+        rid, t0 = req.environ.get(_STARTED) or (new_id(), None)
         rule = req.url_rule
         reply, channel = getattr(ctx, "faq_bot_reply", None) or (None, None)
         exchange = Exchange(
@@ -93,5 +106,5 @@ def init_app(app: Flask) -> None:
         response.headers.add(REQUEST_ID_HEADER, rid)  # nothing else sets it
         return response
 
-    app.before_request(_started)
+    app.wsgi_app = _Arrival(app.wsgi_app)  # type: ignore[method-assign]
     app.after_request(finished)

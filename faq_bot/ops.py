@@ -21,13 +21,13 @@ def init_app(app: Flask) -> None:
     app.debug = False
     headers.init_app(app)
     deadline.init_app(app)
+    observe.init_app(app)
     # ProxyFix goes outermost, so everything inside sees the scheme and client the proxy saw.
     if settings.trusted_proxies:
         # Believe X-Forwarded-For/-Proto only as many hops deep as there are proxies we run.
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
-    # Order matters: hooks registered first see every request, even one the limiter refuses.
-    observe.init_app(app)
+    # Observers before the limiter, so that they see every request, even one it refuses.
     logs.init_app(app)
     metrics.init_app(app)
     ratelimit.init_app(app)

@@ -109,7 +109,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "self_harm",
         _rx(
             r"\bsuicid\w*",
-            r"\bkill(?:ing)? (?:my ?self|myself|me)\b|\bkms\b|\bunalive\w*|\boff myself\b|\b(?:lethal|fatal|deadly)\b",
+            r"\bkill(?:ing)? (?:my ?self|myself)\b|\bkill me\b|(?<!\bis )(?<!\bare )(?<!\bs )\bkilling me\b|\bkms\b|\bunalive\w*|\boff myself\b|\b(?:lethal|fatal|deadly)\b",
             r"\bend(?:ing)? (?:my|it|it all|my own) ?(?:life|all)?\b.*\b(?:life|all|tonight|now|forever)\b",
             r"\bend (?:my|it) all\b|\bend it all\b|\bend my life\b|\btake my (?:own )?life\b",
             r"\b(?:want|wanna|going|plan|planning|thinking about|thought about) (?:to )?(?:die|dying|be dead|not be here)\b",
@@ -177,6 +177,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed|at \d|every|in time|on time))",
+            r"\b(?:won t|will not|doesn t|does not|didn t|did not|can t|cannot|can not) (?:open (?:his|her|their|my) eyes|answer|respond|react)\b|\b(?:can t|cannot|can not|could not|couldn t) keep (?:him|her|them|myself) awake\b|\bslurring\b",
             r"\b(?:is not|isn t|is not even|stopped|not|won t|will not|can t) (?:answering|responding|reacting)\b|\b(?:no|not getting any|can not get a|can t get a|cannot get a) (?:answer|response|reaction) (?:from|out of) (?:him|her|them)\b|\b(?:hit|banged|knocked) (?:his|her|their|my) head\b",
             r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\b(?:hard|difficult|impossible|struggling) to (?:wake|rouse)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
             r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
@@ -187,7 +188,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "seizure",
         _rx(
-            r"\b(?:having|had|has|is having|in) (?:a )?(?:seizure|fit|convulsion)s?\b",
+            r"^(?!.*\b(?:since (?:i|he|she|they) was|since (?:childhood|birth|i was little)|for (?:years|decades)|as a (?:kid|child)|growing up|history|diagnosed|epilep\w*|disorder|prone|in the past|years ago|used to|none in|prior|before)\b).*\b(?:having|had|has|is having|in) (?:a )?(?:seizure|fit|convulsion)s?\b",
+            r"\bwent (?:stiff|rigid)\b|\bjerk(?:ed|ing|s)? (?:for|all over|uncontrollably|around|and)\b|\btwitching and (?:won t|not|will not|isn t)\b",
             r"\b(?:having|had|has|is having|in) (?:a )?(?:seizer|siezure|sezure|seisure|seazure|ceizure)s?\b|\bseizing\b|\bconvuls\w*|\bshaking uncontrollably\b|\beyes? (?:rolled|rolling|roll) back\b|\bjerking\b|\btwitching (?:all over|uncontrollably)\b|\bfoaming at the mouth\b|\bconvulsi\w*|\bkrampfanfall\b|\bkrampft\b",
             r"^(?!.*\b(?:history|prone|disorder|epilep\w*|in the past|years ago|none in|used to have|had seizures|have had)\b).*\bseizures?\b",
         ),
@@ -196,6 +198,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:\w+ )?(?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?|aches?|aching)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\b(?:elephant|weight|something heavy|someone|a brick|a ton of bricks) (?:is |was )?(?:sitting|standing|pressing|lying|on top) on (?:my|his|her|their) chest\b|\bpressure on (?:my|his|her|their) chest\b",
             r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:\w+ )?(?:crushing|heavy|tight\w*)\b|\bclutch\w* (?:at )?(?:his|her|my|their|the) chest\b|\bseene mein dard\b|\bsakit dada\b",
             r"\bheart (?:is )?(?:beating|going|pounding|racing|thumping) (?:\w+ ){0,2}(?:irregular\w*|weird\w*|strange\w*|funny|fast|hard)\b|\bpulse (?:is )?(?:irregular|racing|weak|faint)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
             r"^(?!.*\b(?:years? ago|months? ago|in the past|history of|last year|recovered|survivor|before|used to)\b).*\bheart attack\b|\bheart (?:is )?(?:racing|pounding|stopping|stopped)\b|\bpalpitations\b",
@@ -206,6 +209,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         _rx(
             rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|drunk|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found|tasted|had some)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
+            rf"\b{_KID}\b.{{0,60}}\b(?:powder|capsules?|caps|pills|tablets|kratom|it)\b.{{0,20}}\b(?:all )?(?:over|around|on|in|round) (?:his|her|their|its) (?:mouth|face|lips|hands|tongue)\b|\b{_KID}\b.{{0,30}}\b(?:had|has had|got|has got) (?:the |some |my |a |your |his |her )?(?:capsules?|caps|pills|tablets|powder|kratom|gummies)\b",
+            r"\b(?:hij[oa]|ni[ñn][oa]|beb[eé]|filh[oa]|crian[çc]a|kind|sohn|tochter|enfant|fils|fille|nene|nena)\b.{0,40}\b(?:se trag[oó]|trag[oó]|se comi[oó]|comi[oó]|engoliu|comeu|verschluckt|gegessen|aval[eé]|mang[eé])\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:put|stuck|got|had) (?:some |a |the )?(?:\w+ ){{0,3}}(?:in|into) (?:his|her|their|its|the) mouth\b",
         ),
     ),
@@ -222,6 +227,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
 INJECTION_RULES = _rx(
     r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|remove|disable|turn off|switch off)\b.{0,40}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|restrictions?|filters?|safety|guardrails?|programming|constraints?|limits?|warnings?|disclaimers?)\b",
     r"\byou are now\b|\bfrom now on you\b|\bpretend (?:to be|you are|that you|you re|ur|to)\b|\bact as (?:a|an|my|if)\b(?! (?:stimulant|sedative|sleep aid|painkiller|relaxant|natural|mild|strong|opioid)\b)|\broleplay\b|\brole play\b",
+    r"\b(?:ignora|ignorar|ignore[zr]?|ignoriere\w*|negeer|vergiss|olvida|oublie[zr]?|esque[cç]a|dimentica)\b.{0,40}\b(?:reglas|instrucciones|r[eè]gles|consignes|instructions|regeln|anweisungen|regels|instructies|regras|instru[cç][oõ]es|regole|istruzioni)\b",
     r"\bjailbr\w*|\bdan mode\b|\bdo anything now\b|\bdeveloper mode\b|\bgod mode\b|\badmin mode\b|\bsudo\b|\bunfiltered\b|\buncensored\b",
     r"\bsystem ?(?:prompt|message|override)\b|^system\b|\bnew instructions?\b|\bno (?:restrictions|rules|limits|filters)\b",
     r"\b(?:safety|filters?|guardrails?|rules?) (?:are |is )?(?:off|disabled|removed|lifted|suspended)\b",
@@ -240,7 +246,7 @@ _DOSE_TOPIC = re.compile(
     r"\b(?:safe (?:and effective )?|effective )?dosing guidelines?\b(?=.*\b(?:established|exist|exists|research|researchers|article|studies|yet|developed|needed|need)\b)|\b(?:establish\w*|develop\w*) (?:safe (?:and effective )?)?dosing guidelines?\b|"
     r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
     r"|\b(?:at|with|in|on|between) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
-    r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives)\b"
+    r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:not |n t |does not |doesn t |might not |may not )?(?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives|help|helps|do|does|keep|keeps)\b"
     r"|\b(?:the |different )?(?:dose|dosage|amount|amounts)(?: of (?:kratom|it))? (?:change|changes|affect|affects|matter|matters|alter|alters|influence|influences|make a difference|determine|determines|play|plays)\b"
     r"|\bdoes (?:the )?(?:dose|dosage|amount) matter\b"
 )
@@ -266,6 +272,7 @@ DOSING_RULES = _rx(
     r"\bwhat (?:do|did|does|would|should|might) (?:the )?(?:people|users|most people|others|folks|you|they|participants|subjects|patients|volunteers) (?:\w+ ){0,5}(?:take|use|have|start with|start on|get|got|receive|received|given|were given)\b",
     r"\bwhat (?:should|do|would|must|can|could) (?:i|we|he|she|they|you) (?:be )?(?:taking|take|using|use|having)\b|\b(?:take|taking|have|having|use|using) (?:it|kratom|them|some|my dose) (?:later|earlier|sooner)\b",
     r"\b(?:a|one|the|light|strong|heavy|big|small|normal|regular|moderate|typical|first|single|standard) serves?\b|\bin one (?:sitting|go|hit|session|night)\b|\btoo far\b|\bstay (?:above|below|under|over)\b|\bkeep it (?:above|below|under)\b",
+    r"\b(?:and|then) (?:take |have |use )?(?:some |a bit |a little |a touch )?more (?:at|in|before|later|tonight|after)\b|\bfinish (?:off )?(?:the rest|the bag|the pouch|the packet|the tin|what s left|it off)\b|\b(?:brew|brews|brewing|brewed|steep\w*|simmer\w*|boil\w*)\b|\blemon juice\b|\bmove it (?:later|earlier|up|back)\b|\bpush it (?:later|back|earlier)\b|\b(?:take|have|use) mine\b|\bhoeveel\b|\bquanto\b",
     r"\bequivalent\b|\b(?:switch|switching|swap|swapping|change|changing|move|moving) (?:over )?(?:to|from) (?:an? |the )?(?:extract|extracts|powder|capsules?|caps|tea|leaf|leaves|shots?|tablets?|resin|tincture)\b|\b(?:usual|typical|normal|common|standard|best|good|nightly|bedtime) (?:routine|regimen|protocol|schedule)\b|\bregimen\b|\bfirst lot\b|\b(?:before|then|and|or|about) (?:having|have|taking|take) (?:some |any )?more\b|\b(?:having|have) (?:some |any )?more (?:kratom|of it|if|when|later|tonight)\b",
     r"\b(?:eat|eating|food|meal|snack) (?:first|before|beforehand)\b|\bbefore (?:eating|food|a meal|meals)\b|\bafter (?:eating|food|a meal|meals|dinner)\b.*\b(?:take|taking|have)\b",
     r"\bsplit (?:it|the|my|a|them|doses?)\b|\bhalf (?:at|in the|before|after|now|later)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:bedtime|dinner|lunch|breakfast|meals?)\b",
@@ -302,6 +309,8 @@ _SUBSTANCES = (
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
+    r"klonnies|klonnys|klonnie|zannies|zanies|zannys|percs?|perks|roxys?|roxies|norcos?|vikes|"
+    r"bud lights?|budweisers?|coors|coronas?|heinekens?|guinness|stellas?|white claws?|g and ts?|g ts|gin and tonics?|margaritas?|"
     r"panadol|panadeine|nurofen|codral|restavit|mersyndol|vallies|pingers?|a cone|cones|bongs?|"
     r"cocaine|coke|mdma|molly|ecstasy|ketamine|lsd|shrooms|mushrooms|psilocybin|meth|amphetamines?|ghb|supplements?|grapefruit|anything else|something else"
 )
@@ -392,6 +401,8 @@ SPECIAL_RULES = _rx(
     r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
+    r"\bplacenta\w*|\bfetus\b|\bfoetus\b|\bunborn\b|\bin utero\b|\bembryo\b|\b(?:to|while|when|and|if i) bf\b|\bbf(?:ing)? (?:my|the|a)? ?(?:baby|newborn|bub|son|daughter)\b|\bebf\b|\bc ?section\b|\b(?:cesarean|caesarean)\b|\bgave birth\b|\bjust had (?:a|my|our) baby\b|\bzwanger\b|\bborstvoeding\b",
+    r"\bdefibrillator\b|\bicd\b|\bcpap\b|\bbipap\b|\bshunt\b|\bostomy\b|\bcolostomy\b|\bcatheter\b|\binsulin pump\b|\bimplanted\b",
     r"\bbubs?\b|\bfeeding (?:her|him|them|the baby|bub|my baby|my son|my daughter)\b|\b(?:is|s|turned|just) \d+ (?:months?|weeks?)(?: old)?\b|\bticker\b|\b(?:had|have|get|gets|getting|having) (?:a |a couple of |some |the odd |occasional |a few )?fits\b|\bfits? in the past\b|\bout of rhythm\b",
     r"\bpsychiatr\w*|\bmanic\b|\bmania\b|\bhear(?:ing)? voices\b|\bmental health (?:team|service|services|nurse|worker|unit|ward)\b|\bpsych ward\b|\bsectioned\b|\b(?:in|at) (?:year|grade|yr) (?:[1-9]|1[0-2])\b|\b(?:year|grade) (?:[1-9]|1[0-2]) (?:student|kid|pupil)s?\b",
     r"\bgastric (?:bypass|sleeve|band)\b|\bbariatric\b|\bweight loss surgery\b|\benlarged (?:heart|liver|spleen|prostate)\b|\b(?:my )?(?:doc|doctor|gp|cardiologist|physician|specialist|nurse) (?:says|said|told me|thinks|found|diagnosed) (?:that )?(?:i|i ve|i have|my)\b",
@@ -435,6 +446,8 @@ DEPENDENCE_RULES = _rx(
     r"\b(?:like|as (?:much|well) as) it used to\b|\bdoes not (?:knock me out|work|hit|do (?:anything|much|it)) (?:like|as|anymore|any more)\b|\b(?:on )?(?:the )?days? (?:i|he|she|they) (?:do not|don t|does not|doesn t|skip|miss|go without)\b|\bwhen (?:i|he|she) go(?:es)? without\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|a few|a couple of|couple of|several) (?:days?|nights?|weeks?) without (?:it|kratom)\b|\bgot a hold (?:of|on) (?:me|him|her|them)\b|\bhas a hold (?:of|on)\b|\bgot (?:its )?hooks in\b|\bget (?:myself|himself|herself|themselves|me|him|her|them) off (?:of )?(?:it|kratom)\b|\blast (?:night|time|dose|one) (?:i|he|she|ever)\b|\bkeep telling myself\b",
     r"\bsigns? (?:of|that|someone|somebody|he|she|they|i|my)\b.{0,30}\b(?:hooked|addict\w*|dependen\w*)\b|\b(?:he|she|they) (?:is|s|are|re|has|has been|got|seems|seem|is getting|s getting) (?:\w+ )?(?:hooked|addicted|dependent)\b|\bturned into an? (?:addiction|habit|dependen\w*|problem)\b|\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\bfrom (?:using|taking) (?:it|kratom)\b",
+    r"\bkratom flu\b|\bthe kicks\b|\bjones(?:ing)?\b|\bfiend(?:ing)?\b|\bkick(?:ing)? (?:kratom|it|the stuff|the habit)\b|\bsince my last (?:cup|dose|one|hit|capsule|caps|time|tea|shot)\b|\bgoosebumps\b|\brunny nose\b|\bneed(?:s|ing)? more (?:and more |of it )?(?:to|for) (?:get|feel|have|sleep)\b",
+    r"\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\b(?:in (?:just |only )?(?:a few |a couple of |\d+ )?(?:days?|weeks?|months?)|how (?:long|fast|quickly|soon))\b|\bhow (?:long|fast|quickly|soon)\b.{0,40}\b(?:dependent|dependant|addicted|hooked)\b",
     r"\bvom kratom\b.*\blos\b|\blos ?(?:zu )?(?:kommen|werden)\b|\bweg vom kratom\b|\bdeixar (?:o |de )?kratom\b|\blarg(?:ar|o) (?:o )?kratom\b",
     r"\b(?:dependent|dependant|addicted|hooked)\b.*\bif (?:i|you|one|someone) (?:only |just |really )?(?:use|uses|take|takes|have|has)\b|\bif (?:i|you) (?:only |just )?(?:use|take) (?:it|kratom)\b.*\b(?:dependent|dependant|addicted|hooked)\b",
 )

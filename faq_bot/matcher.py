@@ -42,7 +42,8 @@ STOPWORDS = frozenset(
     shared showed forwarded passage piece page post blog paper text rather besides
     sister brother husband wife partner boyfriend girlfriend mum mom dad mother father son
     daughter teacher nurse patient patients client clients lesson class students student
-    preparing prepare keeps heard hear told asked
+    preparing prepare keeps heard hear told asked sorry obvious silly dumb stupid basic quick
+    simple next kindly
     """.split()
 )
 
@@ -68,7 +69,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
         (r"in a nutshell|sum(?:s|med|ming)? (?:it |things |everything )?up|wrap(?:s|ped)? (?:it |things )?up|at the end|the ending|how does (?:it|the article) end|tl ?dr|long story short|overall", "conclusion"),
         (r"(?:in )?(?:its |the )?(?:opening|beginning|intro|introduction|first paragraph|start of the article)", "introduction"),
-        (r"(?:besides|apart from|aside from|other than|in addition to) (?:the |its |their )?(?:opioid receptors?|mu opioid receptors?|receptors?|alkaloids?|mitragynine|dopamine|serotonin|melatonin)", " "),
+        (r"(?:besides|apart from|aside from|other than|in addition to|as well as) (?:the |its |their )?(?:opioid receptors?|mu opioid receptors?|receptors?|alkaloids?|mitragynine|dopamine|serotonin|melatonin)", " "),
         (r"single(?:s|d)? out|point(?:s|ed)? out|highlight\w*|call(?:s|ed)? out", " "),
         (r"sleep ?(?:inducing|promoting)|induc\w* sleep|promot\w* sleep", "sedative"),
         (r"(?:kinds?|types?|sorts?|variet(?:y|ies)) of (?:kratom|it)", "strain"),

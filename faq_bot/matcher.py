@@ -43,7 +43,7 @@ STOPWORDS = frozenset(
     sister brother husband wife partner boyfriend girlfriend mum mom dad mother father son
     daughter teacher nurse patient patients client clients lesson class students student
     preparing prepare keeps heard hear told asked sorry obvious silly dumb stupid basic quick
-    simple next kindly
+    simple next kindly examples example name names named call calls called
     """.split()
 )
 
@@ -70,6 +70,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"in a nutshell|sum(?:s|med|ming)? (?:it |things |everything )?up|wrap(?:s|ped)? (?:it |things )?up|at the end|the ending|how does (?:it|the article) end|tl ?dr|long story short|overall", "conclusion"),
         (r"(?:in )?(?:its |the )?(?:opening|beginning|intro|introduction|first paragraph|start of the article)", "introduction"),
         (r"(?:besides|apart from|aside from|other than|in addition to|as well as) (?:the |its |their )?(?:opioid receptors?|mu opioid receptors?|receptors?|alkaloids?|mitragynine|dopamine|serotonin|melatonin)", " "),
+        (r"(?:what|which) (?:part|parts|region|regions|area|areas|country|countries) of the world|where in the world", "origin"),
         (r"single(?:s|d)? out|point(?:s|ed)? out|highlight\w*|call(?:s|ed)? out", " "),
         (r"sleep ?(?:inducing|promoting)|induc\w* sleep|promot\w* sleep", "sedative"),
         (r"(?:kinds?|types?|sorts?|variet(?:y|ies)) of (?:kratom|it)", "strain"),

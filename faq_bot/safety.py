@@ -133,6 +133,8 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bwhole (?:bag|bottle|pack|jar|batch|stash|supply|lot)\b.{0,60}\b(?:never|not) (?:wakes?|waking|wake) up\b|\bso (?:that )?(?:i|he|she|they) (?:never|won t|will not|do not|does not|don t|doesn t) wakes? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed)\b)",
             r"\b(?:do not|don t|can not|can t|cannot|no longer) see (?:the|any) point (?:in|of) (?:waking|living|going on|being alive|getting up|trying|anything)\b|\bno point (?:in )?waking up\b|\b(?:i m|i am|im) done with (?:everything|life|it all|all of it|living)\b|\btonight s the night\b|\btonight is the night\b",
             r"\b(?:how much|how many|enough|amount|dose|quantity)\b.{0,30}\b(?:to die|to kill (?:me|myself|him|her|someone|a person)|to end it|to not wake|to never wake|would kill|will kill|be fatal|be lethal)\b|\bkratom\b.{0,20}\bto die\b|\btonight(?: s| is)? the night\b|\bsaved up (?:\w+ ){0,4}(?:pills|kratom|meds|tablets)\b",
+            r"\b(?:easiest|best|quickest|painless\w*|fastest|simplest|peaceful\w*|surest) way to (?:die|end it|end my life|kill (?:myself|me))\b|\bdie in my sleep\b|\bwish (?:that )?i (?:just )?(?:would not|wouldn t|wouldnt|didn t|did not|won t|could not|couldn t|never) wake\b|\bwish i (?:was|were) dead\b|\bwish i could (?:just )?(?:disappear|not exist|die|never wake)\b|\b(?:everyone|they|people|my family|the world|everybody) (?:would be|d be|is|are) better off\b",
+            r"\ben finir\b|\bme suicider\b|\bdas leben (?:zu )?nehmen\b|\bnicht mehr (?:leben|aufwachen)\b|\bacabar con (?:todo|mi vida)\b|\btirar (?:a )?minha (?:pr[oó]pria )?vida\b|\bacabar com tudo\b",
             r"\bbetter off without (?:me|him|her|them)\b|\bstockpil\w*|\bhoard(?:ing|ed)? (?:my |his |her |their )?(?:kratom|pills|meds|tablets)\b|\bgiving (?:away )?(?:his|her|their|my) (?:things|stuff|possessions) away\b|\bgiving away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b",
             r"^(?=.*\b(?:kratom|pills|bag|stash|tablets|meds)\b).*\b(?:wrote|written|writing|made|finished|sorted|did|done|updated) (?:out |up )?my will\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
@@ -150,7 +152,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bover ?d(?:id|one) it\b|\boverdid\b|\boverdosis\b|\btertelan\b|\bnakalunok\b|\bkha (?:liya|gaya|gayi)\b",
             r"\b(?:took|taken|swallowed|ate|had|downed) (?:all|every one|the rest|a whole bottle|a bottle|the whole bottle|a handful|handfuls)(?: of)? (?:my |the |his |her |their )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|capsules|caps|bottle)\b",
             r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
-            r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
+            r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished|necked|downed|chugged|scoffed) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
             r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had) (?:\w+ ){0,4}(?:by mistake|by accident|accidentally)\b",
             r"\b(?:can not|cannot|can t|could not|unable to) (?:stand up|stand|walk straight|stay upright|keep my balance|feel my (?:arms|legs|hands|face|feet))\b",
             r"\b(?:took|taken|ate|had|swallowed|did|used|done) (?:like |about |around )?\d+(?:[.,]\d+)? ?(?:g|gr|gs|grams?|mg|caps?|capsules?|pills?|tsp|teaspoons?|spoons?|scoops?)\b.{0,30}\b(?:help|scared|sick|dizzy|vomit\w*|throwing up|heart|can t|cannot|what do i do|hospital|er|dying|wrong)\b",
@@ -168,6 +170,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:lips|face|skin|fingers?|fingertips|nails) (?:are |is |turning |turned |went |look |looks |going |getting |gone |have gone |look kind of )?(?:blue|purple|grey|gray|bluish)\b|\bturning blue\b|\bblue lips\b|\bgoing blue\b",
             r"\bbreath\w* (?:like |only |about |around )?(?:\d+|one|two|three|four|five|six) times? (?:a|per) minute\b|\btimes a minute\b",
             r"\bn[aã]o (?:est[aá] |ta |tá )?respirando\b|\bno (?:est[aá] )?respirando\b|\bsem respirar\b|\bdificuldade (?:para|de|pra) respirar\b|\bdificultad (?:para|al) respirar\b|\bn[aã]o consig\w* respirar\b|\bno puedo respirar\b|\bkann (?:nicht|kaum) atmen\b|\batmet (?:kaum|schwer|komisch)\b|\bdu mal [aà] respirer\b|\bn arrive pas [aà] respirer\b",
+            r"\bwheez\w*|\bthroat (?:feels |is )?(?:like it (?:is |s )?)?(?:closing|closing up|swelling|tight\w*)\b",
             r"\bblue (?:around|round|on|in|at) (?:the |her |his |my |their )?(?:lips|mouth|face|fingertips)\b|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine) breaths? (?:a|per|every|each) minute\b|\bbreathing (?:rate )?(?:has |is )?(?:dropped|slowed|gone down|getting slower|very slow)\b|\bresp(?:iratory)? rate\b",
             r"\bno respira\b|\bnão respira\b|\bnao respira\b|\bne respire (?:plus|pas)\b|\batmet nicht\b|\bkeine luft\b|\bno puede respirar\b|\bnão consegue respirar\b",
         ),
@@ -179,12 +182,13 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed|at \d|every|in time|on time)\b)",
+            r"\bfading (?:out|away)\b|\bslipping away\b|\bgone (?:grey|gray|blue|pale|white|floppy)\b|\bne se r[eé]veille (?:plus|pas)\b|\bne r[eé]pond plus\b",
             r"\b(?:won t|will not|doesn t|does not|didn t|did not|can t|cannot|can not) (?:open (?:his|her|their|my) eyes|answer|respond|react)\b|\b(?:can t|cannot|can not|could not|couldn t) keep (?:him|her|them|myself) awake\b|\bslurring\b",
             r"\b(?:is not|isn t|is not even|stopped|not|won t|will not|can t) (?:answering|responding|reacting)\b|\b(?:no|not getting any|can not get a|can t get a|cannot get a) (?:answer|response|reaction) (?:from|out of) (?:him|her|them)\b|\b(?:hit|banged|knocked) (?:his|her|their|my) head\b",
             r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\b(?:hard|difficult|impossible|struggling) to (?:wake|rouse)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
             r"\bno despierta\b|\bnão acorda\b|\bnao acorda\b|\bne (?:se )?réveille pas\b|\bne répond (?:plus|pas)\b|\bwacht nicht (?:auf|mehr auf)\b|\breagiert nicht\b|\binconsciente\b|\bbewusstlos\b|\binconscient\b",
             r"\bgoing in and out\b|\bin and out of (?:it|consciousness)\b|\b(?:can not|cannot|can t) stop (?:vomiting|throwing up|shaking|puking)\b|\b(?:about to|going to|gonna|feel like i am going to|feel like i will|think i will|think i am going to) (?:pass out|faint|collapse|black out|die)\b",
-            r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
+            r"\bpassed out\b|\bpassing out\b|\bfainted\b|\bfainting\b(?! (?:spells?|episodes?|history)\b)|\bcollapsed?\b|\bblacked out\b|\bpinpoint pupils\b",
         ),
     ),
     (
@@ -200,6 +204,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:\w+ )?(?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?|aches?|aching)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\bpain (?:\w+ ){0,3}(?:left arm|my jaw|his jaw|her jaw|the jaw)\b|\b(?:left arm|jaw) (?:pain|hurts|aching|is aching)\b|\bheart (?:is )?(?:going|beating|pounding|racing) (?:\w+ ){0,2}(?:crazy|mad|wild|nuts|out of control)\b",
             r"\b(?:elephant|weight|something heavy|someone|a brick|a ton of bricks) (?:is |was )?(?:sitting|standing|pressing|lying|on top) on (?:my|his|her|their) chest\b|\bpressure on (?:my|his|her|their) chest\b",
             r"\b(?:left )?arm (?:is |feels |went |going )?(?:numb|tingling|dead)\b|\bchest (?:is |feels )?(?:\w+ )?(?:crushing|heavy|tight\w*)\b|\bclutch\w* (?:at )?(?:his|her|my|their|the) chest\b|\bseene mein dard\b|\bsakit dada\b",
             r"\bheart (?:is )?(?:beating|going|pounding|racing|thumping) (?:\w+ ){0,2}(?:irregular\w*|weird\w*|strange\w*|funny|fast|hard)\b|\bpulse (?:is )?(?:irregular|racing|weak|faint)\b|\bheart (?:is )?(?:skipping|fluttering|jumping)\b",
@@ -212,6 +217,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|ate|eaten|drank|drunk|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found|tasted|had some)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:powder|capsules?|caps|pills|tablets|kratom|it)\b.{{0,20}}\b(?:all )?(?:over|around|on|in|round) (?:his|her|their|its) (?:mouth|face|lips|hands|tongue)\b|\b{_KID}\b.{{0,30}}\b(?:had|has had|got|has got) (?:the |some |my |a |your |his |her )?(?:capsules?|caps|pills|tablets|powder|kratom|gummies)\b",
+            rf"\b{_KID}\b.{{0,80}}\b(?:capsules?|caps|pills|powder|kratom|gummies|tablets)\b.{{0,40}}\b(?:missing|gone|spilled|spilt|chewed|open)\b|\b{_KID}\b.{{0,80}}\b(?:spilled|spilt|open|opened) (?:\w+ )?(?:capsules?|caps|pills|powder|bag|jar|bottle|kratom)\b",
             r"\b(?:hij[oa]|ni[ñn][oa]|beb[eé]|filh[oa]|crian[çc]a|kind|sohn|tochter|enfant|fils|fille|nene|nena)\b.{0,40}\b(?:se trag[oó]|trag[oó]|se comi[oó]|comi[oó]|engoliu|comeu|verschluckt|gegessen|aval[eé]|mang[eé])\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:put|stuck|got|had) (?:some |a |the )?(?:\w+ ){{0,3}}(?:in|into) (?:his|her|their|its|the) mouth\b",
         ),
@@ -292,6 +298,7 @@ DOSING_RULES = _rx(
     r"\b(?:tea|toss and wash|toss n wash|powder|extract|extracts|tincture|shot|resin|liquid|gummies|gummy|capsule|leaf|leaves|kratom) (?:or|vs|versus) (?:tea|toss|powder|extract|capsules?|caps|tincture|shots?|pills?|liquid|gummies|leaf|leaves)\b",
     r"\b(?:kratom tea|tea|toss and wash|toss n wash|parachute|chew\w*|smok\w*|snort\w*|inject\w*|sniff\w*|vap(?:e|ing)|sublingual\w*|plug\w*|boof\w*|empty stomach|with food|on food|stir\w*|dissolv\w*|blend\w*|sprinkl\w*)\b",
     r"\b7 ?oh (?:tablets?|pills?|products?|shots?|gummies|extracts?|isolates?)\b|\b(?:extract|extracts|tablets?|powder|capsules?|tea|shots?|tincture|gummies|resin|leaf|leaves)\b.{0,40}\b(?:better|stronger|more effective|gentler|safer|weaker|work better)\b.{0,30}\b(?:than|or|vs|versus)\b",
+    r"\b(?:in|into|with) (?:a |my |some |the )?(?:smoothie|shake|protein shake|applesauce|apple sauce|yogh?urt|oatmeal|porridge|milkshake)\b",
     r"\binto (?:my |a |some )?(?:juice|orange juice|water|coffee|tea|food|yogh?urt|smoothie|shake|drink|milk|soda)\b",
     r"\b(?:should|can|could|may|do) i (?:take|use|try|have|drink|eat|consume) (?:it|kratom|some|any|this|red|the)\b.*\b(?:tonight|at night|every night|bed|bedtime|before|after)\b",
     r"\b(?:take|use|taking|using) (?:kratom|it|some|red \w+)\b.*\b(?:before|at|right before|prior to|an hour|hours?|minutes?) (?:bed|bedtime|sleep|sleeping)\b",
@@ -313,6 +320,7 @@ _SUBSTANCES = (
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
+    r"co ?codamol|co ?dydramol|phenergan|promethazine|zopiclone|zimovane|"
     r"klonnies|klonnys|klonnie|zannies|zanies|zannys|percs?|perks|roxys?|roxies|norcos?|vikes|"
     r"bud lights?|budweisers?|coors|coronas?|heinekens?|guinness|stellas?|white claws?|g and ts?|g ts|gin and tonics?|margaritas?|"
     r"panadol|panadeine|nurofen|codral|restavit|mersyndol|vallies|pingers?|a cone|cones|bongs?|"
@@ -373,7 +381,7 @@ INTERACTION_RULES = _rx(
     rf"\b(?:{_SUBSTANCES})\b(?:\s+\w+){{0,6}}?\s+{_MIX}\b",
     r"\bmix\w*\b|\bcombin\w*\b|\bcocktail\w*\b|\bstack\w*\b",
     r"^(?!.*\b(?:research|researchers|studies|study|studied|scientists|known|unknown|evidence|identify|identified|future|understood|article)\b).*\binteract\w*",
-    r"\b(?:with|plus|alongside|along with|together with|mix\w*|combin\w*|stack\w*|on top of) (?:some |my |a |the )?melatonin\b|\bmelatonin (?:with|plus|together|alongside|and kratom|or kratom)\b|\b(?:take|taking|took|use|using) (?:some |my )?melatonin\b|\b(?:am|i m|im|been|while|currently|already|still) on (?:some |my )?melatonin\b",
+    r"\b(?<!to do )(?:with|plus|alongside|along with|together with|mix\w*|combin\w*|stack\w*|on top of) (?:some |my |a |the )?melatonin\b|\bmelatonin (?:with|plus|together|alongside|and kratom|or kratom)\b|\b(?:take|taking|took|use|using) (?:some |my )?melatonin\b|\b(?:am|i m|im|been|while|currently|already|still) on (?:some |my )?melatonin\b",
     r"\b(?:on|taking|take|prescribed|using|use) (?:opioids|opiates|painkillers|benzos|antidepressants|ssris|meds|medication|medications|prescription \w+)\b",
     rf"\b(?:{_ALCOHOL})\b.*\bkratom\b|\bkratom\b.*\b(?:{_ALCOHOL})\b",
     r"\bkratom\b.*\b(?:con|com|avec|mit|y|e|et|und) (?:(?:la|el|le|les|de|du|des|der|die|das|dem|o|a|un|une|ein|eine|einem|um|uma) ){0,2}(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|vino|vinho|vin|wein|melatonina|mélatonine|melatonin|medicamentos?|médicaments?|medikamente\w*|remédios?|pastillas|comprimidos|tabletten|xanax|antidepresivos|antidepressivos|antidépresseurs|antidepressiva)\b|\b(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|melatonina|mélatonine)\b.*\bkratom\b|\bkombinieren\b|\bmezclar\b|\bmisturar\b|\bmélanger\b",
@@ -389,6 +397,7 @@ INTERACTION_RULES = _rx(
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
     rf"^(?=.*\bkratom\b).*(?<!should )(?<!could )(?<!would )(?<!can )(?<!do )(?<!may )(?<!much )(?<!many )(?<!often )(?<!when )(?<!if )\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!(?:{_NOT_A_SUBSTANCE})\b)[a-z]{{3,}}",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
+    rf"\b(?:take|taking|have|having|use|using|mix|mixing|combine|combining) (?:my |some |a |an |the )?(?!(?:{_NOT_A_SUBSTANCE}|{_ARTICLE_WORDS})\b)[a-z]{{3,}}(?: \w+)? (?:with|and|alongside|plus|together with) kratom\b",
     rf"^(?=.*\b(?:it|kratom|some|my dose|red bali|green|white|maeng)\b).*\b(?:{_ALCOHOL})\b|\bcom(?:e|ing) down (?:off|from)\b",
     r"^(?=.*\bkratom\b).*\b(?:did|doing|done|took|had|been on|high on|coming off|come off) (?:some |a line of |a bump of |lines of |a few lines of )?(?:coke|cocaine|crack|meth|speed|molly|mdma|ecstasy|acid|lsd|shrooms|ketamine|adderall|addy)\b|\b(?:to|for|help\w*(?: with)?|ease|easing|with|during|on) (?:the |my |a )?come ?downs?\b",
 )
@@ -406,6 +415,8 @@ SPECIAL_RULES = _rx(
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
     r"\bplacenta\w*|\bfetus\b|\bfoetus\b|\bunborn\b|\bin utero\b|\bembryo\b|\b(?:to|while|when|and|if i) bf\b|\bbf(?:ing)? (?:my|the|a)? ?(?:baby|newborn|bub|son|daughter)\b|\bebf\b|\bc ?section\b|\b(?:cesarean|caesarean)\b|\bgave birth\b|\bjust had (?:a|my|our) baby\b|\bzwanger\b|\bborstvoeding\b",
+    r"\b(?:i have|i ve got|i got|i m|i am|i was diagnosed|diagnosed with|i suffer|suffering from|living with|i had|i just had|i ve had|my \w+ has|patient here)\b.{0,80}\b(?:is (?:kratom|it) (?:\w+ )?(?:safe|ok|okay|dangerous|a problem|risky|bad|a good idea|advisable|a safe option)|(?:safe|ok|okay|dangerous|risky|bad) for (?:me|someone like me|people (?:like me|with))|safe option|safe thing|should i avoid|can i (?:still )?(?:use|take|try) (?:kratom|it))\b",
+    r"\bckd\b|\bt[12]dm?\b|\bcopd\b|\bafib\b|\bgerd\b|\bms patient\b|\bstage [1-5] (?:ckd|kidney|renal|liver|heart|cancer)\b",
     r"\b(?:high|low) bp\b|\bbp (?:is )?(?:high|low|meds|medication|issues|problems)\b",
     r"\bdefibrillator\b|\bicd\b|\bcpap\b|\bbipap\b|\bshunt\b|\bostomy\b|\bcolostomy\b|\bcatheter\b|\binsulin pump\b|\bimplanted\b",
     r"\bbubs?\b|\bfeeding (?:her|him|them|the baby|bub|my baby|my son|my daughter)\b|\b(?:is|s|turned|just) \d+ (?:months?|weeks?)(?: old)?\b|\bticker\b|\b(?:had|have|get|gets|getting|having) (?:a |a couple of |some |the odd |occasional |a few )?fits\b|\bfits? in the past\b|\bout of rhythm\b",
@@ -452,6 +463,8 @@ DEPENDENCE_RULES = _rx(
     r"\b(?:\d+|one|two|three|four|five|six|seven|a few|a couple of|couple of|several) (?:days?|nights?|weeks?) without (?:it|kratom)\b|\bgot a hold (?:of|on) (?:me|him|her|them)\b|\bhas a hold (?:of|on)\b|\bgot (?:its )?hooks in\b|\bget (?:myself|himself|herself|themselves|me|him|her|them) off (?:of )?(?:it|kratom)\b|\blast (?:night|time|dose|one) (?:i|he|she|ever)\b|\bkeep telling myself\b",
     r"\bsigns? (?:of|that|someone|somebody|he|she|they|i|my)\b.{0,30}\b(?:hooked|addict\w*|dependen\w*)\b|\b(?:he|she|they) (?:is|s|are|re|has|has been|got|seems|seem|is getting|s getting) (?:\w+ )?(?:hooked|addicted|dependent)\b|\bturned into an? (?:addiction|habit|dependen\w*|problem)\b|\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\bfrom (?:using|taking) (?:it|kratom)\b",
     r"\b(?:become|becoming|get|getting|grow|growing|end up|ending up)\b (?:\w+ ){0,2}(?:addicted|dependent|dependant|hooked)\b|^(?!.*\b(?:can|could|does|do|is|are|will|would|might|may|how|why|what|which|article)\b).*\b(?:hooked on|addicted to|dependent on|dependant on)\b",
+    r"^(?!.*\b(?:article|author|text|it says|does it say|does it mention|mentioned)\b).*(?:\baddict\w*|\bhabit forming\b|\bhabit-forming\b|(?<!dose )(?<!dose-)\bdependen(?:ce|cy|t)\b(?! (?:up)?on (?:the )?(?:dose|dosage|amount|strain))|\bhooked\b|\babus(?:e|ed|ing)\b|\bhotline\b)",
+    r"\b(?:dependen\w*|addict\w*|hooked)\b.{0,30}\b(?:fast|quickly|quick|soon|rapidly)\b",
     r"\bkratom flu\b|\bthe kicks\b|\bjones(?:ing)?\b|\bfiend(?:ing)?\b|\bkick(?:ing)? (?:kratom|it|the stuff|the habit)\b|\bsince my last (?:cup|dose|one|hit|capsule|caps|time|tea|shot)\b|\bgoosebumps\b|\brunny nose\b|\bneed(?:s|ing)? more (?:and more |of it )?(?:to|for) (?:get|feel|have|sleep)\b",
     r"\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\b(?:in (?:just |only )?(?:a few |a couple of |\d+ )?(?:days?|weeks?|months?)|how (?:long|fast|quickly|soon))\b|\bhow (?:long|fast|quickly|soon)\b.{0,40}\b(?:dependent|dependant|addicted|hooked)\b",
     r"\bvom kratom\b.*\blos\b|\blos ?(?:zu )?(?:kommen|werden)\b|\bweg vom kratom\b|\bdeixar (?:o |de )?kratom\b|\blarg(?:ar|o) (?:o )?kratom\b",

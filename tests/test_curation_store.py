@@ -42,7 +42,7 @@ from faq_bot.curation.store import (
 # One question for each kind of reply (checked in the first test).
 ASKED = {
     "answer": "What is kratom?",
-    "clarify": "what about opioid and risk in general",
+    "clarify": "what about research and risk in general",
     "fallback": "is kratom legal in texas",
     "referral": "how many grams should I take",
     "emergency": "I think I overdosed",

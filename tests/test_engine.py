@@ -22,7 +22,8 @@ CASES = [
     ("Does kratom increase melatonin?", "answer", "melatonin"),
     ("is red vein kratom calming", "answer", "red-vein-strains"),
     ("what are the side effects of kratom", "answer", "side-effects"),
-    ("is kratom addictive", "answer", "abuse-and-dependence"),
+    ("is kratom addictive", "referral", "dependence"),
+    ("does the article say kratom is addictive?", "answer", "abuse-and-dependence"),
     ("Are kratom's effects dose dependent?", "answer", "dose-dependent-effects"),
     ("what research is still missing on kratom", "answer", "research-still-needed"),
     ("what does the article conclude", "answer", "article-conclusion"),
@@ -124,9 +125,9 @@ def test_an_answer_holding_a_dose_amount_is_never_sent(faq: Faq) -> None:
 
 
 def test_a_question_straddling_two_entries_is_offered_both(engine: Engine) -> None:
-    reply = engine.ask("what about opioid and risk in general")
+    reply = engine.ask("what about research and risk in general")
     assert reply.kind == "clarify"
-    assert {"is-kratom-an-opioid", "is-kratom-safe"} <= {s.faq_id for s in reply.suggestions}
+    assert {"is-kratom-safe", "research-still-needed"} <= {s.faq_id for s in reply.suggestions}
 
 
 def test_a_fallback_always_offers_somewhere_to_go(engine: Engine, faq: Faq) -> None:

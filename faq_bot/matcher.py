@@ -44,6 +44,12 @@ STOPWORDS = frozenset(
     daughter teacher nurse patient patients client clients lesson class students student
     preparing prepare keeps heard hear told asked sorry obvious silly dumb stupid basic quick
     simple next kindly examples example name names named call calls called
+    dice dicen diz dit sagt zegt kata dice sobre sur über darüber over tentang sul sulla sui
+    sugli segundo según selon laut volgens menurut cosa quoi wat apa qué ce ci ini itu dari
+    los las del al os ao aos nos na no da do dos das di della dello dei degli il lo gli
+    het een en voor zijn wordt worden moet er nog welke welcher nennt bei kenapa mengapa
+    dianggap bagus untuk yang dan ou oder ook anche también também ficou tão quer dizer
+    mentionnés mentionne mentionné dans entre lien quels quelles sont est es ist
     """.split()
 )
 
@@ -70,6 +76,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"in a nutshell|sum(?:s|med|ming)? (?:it |things |everything )?up|wrap(?:s|ped)? (?:it |things )?up|at the end|the ending|how does (?:it|the article) end|tl ?dr|long story short|overall", "conclusion"),
         (r"(?:in )?(?:its |the )?(?:opening|beginning|intro|introduction|first paragraph|start of the article)", "introduction"),
         (r"(?:besides|apart from|aside from|other than|in addition to|as well as) (?:the |its |their )?(?:opioid receptors?|mu opioid receptors?|receptors?|alkaloids?|mitragynine|dopamine|serotonin|melatonin)", " "),
+        (r"efectos secundarios|efeitos colaterais|effets secondaires|effets indésirables|nebenwirkungen|effetti collaterali|bijwerkingen|efek samping", "sideeffect"),
+        (r"(?:cepas?|variedades?|souches?|sorten?|ceppi|variet[aà]|soorten?|jenis) (?:de kratom |di kratom |kratom )?(?:rojas?|vermelhas?|rouges?|rote[nr]?|rosse|rode|merah)|kratom (?:rojo|vermelho|rouge|rot|rosso|rood|merah)", "redvein"),
         (r"(?:what|which) (?:part|parts|region|regions|area|areas|country|countries) of the world|where in the world", "origin"),
         (r"single(?:s|d)? out|point(?:s|ed)? out|highlight\w*|call(?:s|ed)? out", " "),
         (r"sleep ?(?:inducing|promoting)|induc\w* sleep|promot\w* sleep", "sedative"),
@@ -140,7 +148,28 @@ SYNONYMS = {
     "amounts": "dose", "quantity": "dose",
     "painkiller": "pain", "painrelief": "pain",
     "interactions": "interaction", "interact": "interaction", "interacts": "interaction",
-    "natural": "natural", "naturally": "natural", "alternative": "alternative",
+    # Other languages: the article's topics in the words of the widget's other visitors.
+    "mitraginina": "mitragynine", "mitragynin": "mitragynine", "dopamina": "dopamine",
+    "neurotransmisores": "neurotransmitter", "neurotransmissores": "neurotransmitter",
+    "neurotransmetteurs": "neurotransmitter", "neurotrasmettitori": "neurotransmitter",
+    "neurotransmittern": "neurotransmitter",
+    "opioides": "opioid", "opioidi": "opioid", "opioïdes": "opioid", "opioiden": "opioid",
+    "opioidrezeptoren": "receptor", "opioïdreceptoren": "receptor", "receptores": "receptor",
+    "récepteurs": "receptor", "recettori": "receptor", "rezeptoren": "receptor",
+    "receptoren": "receptor", "reseptor": "receptor",
+    "popular": "popular", "populaire": "popular", "popolare": "popular", "populer": "popular",
+    "beliebt": "popular", "origen": "origin", "origem": "origin", "origine": "origin",
+    "herkunft": "origin", "oorsprong": "origin", "asal": "origin", "alcaloidi": "alkaloid",
+    "alkaloïden": "alkaloid", "rischi": "risk", "risico": "risk",
+    "risiko": "risk", "risikonya": "risk", "ricerca": "research", "onderzoek": "research",
+    "onderzocht": "research", "penelitian": "research", "riset": "research",
+    "futura": "future", "futuro": "future", "futur": "future", "zukunft": "future",
+    "toekomst": "future", "conclusión": "conclusion", "conclusao": "conclusion",
+    "conclusão": "conclusion", "fazit": "conclusion", "conclusione": "conclusion",
+    "conclusie": "conclusion", "kesimpulan": "conclusion", "tidur": "sleep", "sonno": "sleep",
+    "slaap": "sleep", "schlafen": "sleep", "dormire": "sleep", "slapen": "sleep",
+    "efek": "effect", "effetti": "effect", "effecten": "effect", "wirkungen": "effect",
+    "ceppi": "strain", "soorten": "strain", "jenis": "strain",
     "alternatives": "alternative",
 }
 

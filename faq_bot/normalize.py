@@ -85,7 +85,12 @@ SHORTHAND = {
     "dunno": "do not know",
 }
 
-_NON_WORD = re.compile(r"[^\w\s.%/+-]+")
+# Combining marks are parts of words in Thai, Lao, Khmer, Myanmar and Indic scripts (Python's
+# \w leaves them out): "กินกระท่อม" must stay one run of text, not break at each vowel sign.
+_MARKS = ("\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+          "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
+          "\u102b-\u103e\u17b4-\u17d3")
+_NON_WORD = re.compile(rf"[^\w\s.%/+{_MARKS}-]+")
 _SPACES = re.compile(r"\s+")
 
 

@@ -10,7 +10,7 @@ from faq_bot.normalize import normalise
 _GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|(?:is )?any ?(?:one|body) (?:there|here|home)"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
-_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|what else can you (?:do|answer|tell me about)"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)"
 _FILLER = r"(?:\s+(?:bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
 
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -27,9 +27,10 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # A message made only of these words is small talk even in combinations the patterns miss
 # ("ok cool, bye"); the strongest intent present wins.
 _WORDS = {
-    "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell"},
+    "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell", "tschüss",
+                "tschuss", "adiós", "adios", "tchau", "ciao", "dag", "salam"},
     "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
-               "obrigado", "obrigada", "merci", "danke"},
+               "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
                  "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
 }
@@ -39,7 +40,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "was", "is", "really", "helpful", "super", "legend", "champ", "brilliant", "lovely",
                  "qué", "que", "tal", "ça", "va", "tudo", "bem", "wie", "gehts", "geht", "es",
                  "gracias", "obrigado", "obrigada", "merci", "danke", "helped", "have", "one", "ta",
-                 "now", "your", "been", "today", "doing",
+                 "now", "your", "been", "today", "doing", "terima", "kasih", "banyak",
+                 "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
+                 "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
                  "day", "weekend", "evening", "and", "take", "care"}
 
 

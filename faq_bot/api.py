@@ -23,6 +23,13 @@ def read_json_object() -> dict[str, Any]:
     if not request.is_json:
         raise QuestionError("unsupported_media_type", "Send the body as JSON with the header "
                             "Content-Type: application/json.", 415)
+    if "CONTENT_LENGTH" not in request.environ:
+        # A chunked body is cut at the size limit without an error; one that reaches the limit
+        # was too large, and saying so beats calling the cut text invalid JSON.
+        limit = request.max_content_length
+        if limit is not None and len(request.get_data(cache=True)) >= limit:
+            raise QuestionError("payload_too_large", "The request body is too large. Send a "
+                                "shorter question (at most 500 characters).", 413)
     try:
         body = request.get_json(force=True, silent=True)  # the content type is checked above
     except RecursionError:  # nesting deep enough to exhaust the parser, within the size limit

@@ -136,6 +136,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:how much|how many|enough|amount|dose|quantity)\b.{0,30}\b(?:to die|to kill (?:me|myself|him|her|someone|a person)|to end it|to not wake|to never wake|would kill|will kill|be fatal|be lethal)\b|\bkratom\b.{0,20}\bto die\b|\btonight(?: s| is)? the night\b|\bsaved up (?:\w+ ){0,4}(?:pills|kratom|meds|tablets)\b",
             r"\b(?:easiest|best|quickest|painless\w*|fastest|simplest|peaceful\w*|surest) way to (?:die|end it|end my life|kill (?:myself|me))\b|\bdie in my sleep\b|\bwish (?:that )?i (?:just )?(?:would not|wouldn t|wouldnt|didn t|did not|won t|could not|couldn t|never) wake\b|\bwish i (?:was|were) dead\b|\bwish i could (?:just )?(?:disappear|not exist|die|never wake)\b|\b(?:everyone|they|people|my family|the world|everybody) (?:would be|d be|is|are) better off\b",
             r"\ben finir\b|\bme suicider\b|\bdas leben (?:zu )?nehmen\b|\bnicht mehr (?:leben|aufwachen)\b|\bacabar con (?:todo|mi vida)\b|\btirar (?:a )?minha (?:pr[oó]pria )?vida\b|\bacabar com tudo\b",
+            r"\b(?:my |a |the )?(?:gun|rope|bridge|noose|razor)\b.{0,20}\b(?:might|may|would|could|is|will) be the (?:answer|way out|solution|only way)\b|\b(?:painless\w*|peaceful\w*|easy|quick|quiet) way to go\b",
             r"\bbetter off without (?:me|him|her|them)\b|\bstockpil\w*|\bhoard(?:ing|ed)? (?:my |his |her |their )?(?:kratom|pills|meds|tablets)\b|\bgiving (?:away )?(?:his|her|their|my) (?:things|stuff|possessions) away\b|\bgiving away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b",
             r"^(?=.*\b(?:kratom|pills|bag|stash|tablets|meds)\b).*\b(?:wrote|written|writing|made|finished|sorted|did|done|updated) (?:out |up )?my will\b",
             r"\bself ?harm\w*|\bhurt(?:ing)? (?:my ?self|myself)\b|\bharm(?:ing)? myself\b|\bcut(?:ting)? myself\b",
@@ -154,9 +155,9 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:took|taken|swallowed|ate|had|downed) (?:all|every one|the rest|a whole bottle|a bottle|the whole bottle|a handful|handfuls)(?: of)? (?:my |the |his |her |their )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|capsules|caps|bottle)\b",
             r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
             r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished|necked|downed|chugged|scoffed) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
-            r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had) (?:\w+ ){0,4}(?:by mistake|by accident|accidentally)\b",
+            r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had|swallowed|swallow|drank|used|did) (?:\w+ ){0,6}(?:by mistake|by accident|accidentally)\b",
             r"\b(?:can not|cannot|can t|could not|unable to) (?:stand up|stand|walk straight|stay upright|keep my balance|feel my (?:arms|legs|hands|face|feet))\b",
-            r"\b(?:took|taken|ate|had|swallowed|did|used|done) (?:like |about |around )?\d+(?:[.,]\d+)? ?(?:g|gr|gs|grams?|mg|caps?|capsules?|pills?|tsp|teaspoons?|spoons?|scoops?)\b.{0,30}\b(?:help|scared|sick|dizzy|vomit\w*|throwing up|heart|can t|cannot|what do i do|hospital|er|dying|wrong)\b",
+            r"\b(?:took|taken|ate|had|swallowed|did|used|done) (?:like |about |around )?\d+(?:[.,]\d+)? ?(?:g|gr|gs|grams?|mg|caps?|capsules?|pills?|tsp|teaspoons?|spoons?|scoops?)\b.{0,40}\b(?:help|scared|sick|dizzy|vomit\w*|throwing up|heart|can t|cannot|what do i do|hospital|er|dying|wrong|weird|strange|off|funny|awful|terrible)\b",
             r"\bsobredosis\b|\bsobredose\b|\büberdosis\b|\bueberdosis\b|\bsurdose\b|\btomó (?:mucho|demasiado)\b|\btomou muito\b|\bzu viel genommen\b|\btrop pris\b",
         ),
     ),
@@ -184,7 +185,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpupils? (?:are |is |look |looks |went )?(?:tiny|small|pinpoint|pinned|like pinpoints)\b|\bgurgl\w*|\bturning grey\b|\bcold and clammy\b",
             r"\bunresponsive\b|\bunconscious\b|\bnot responding\b|\bnot responsive\b|\bwill not respond\b|\bnot moving\b",
             r"\b(?:will not|can not|cannot|could not|can t|won t|not) (?:wake|waking)(?: \w+)? up\b(?! (?:groggy|tired|drowsy|hungover|foggy|sleepy|feeling|with|in the|during|at night|early|too|as|until|till|before|after|rested|refreshed|at \d|every|in time|on time)\b)",
-            r"\bfading (?:out|away)\b|\bslipping away\b|\bgone (?:grey|gray|blue|pale|white|floppy)\b|\bne se r[eé]veille (?:plus|pas)\b|\bne r[eé]pond plus\b",
+            r"\b(?:minimally|hardly|barely) (?:responsive|responding|conscious|breathing)\b|\bfading (?:out|away)\b|\bslipping away\b|\bgone (?:grey|gray|blue|pale|white|floppy)\b|\bne se r[eé]veille (?:plus|pas)\b|\bne r[eé]pond plus\b",
             r"\b(?:won t|will not|doesn t|does not|didn t|did not|can t|cannot|can not) (?:open (?:his|her|their|my) eyes|answer|respond|react)\b|\b(?:can t|cannot|can not|could not|couldn t) keep (?:him|her|them|myself) awake\b|\bslurring\b",
             r"\b(?:is not|isn t|is not even|stopped|not|won t|will not|can t) (?:answering|responding|reacting)\b|\b(?:no|not getting any|can not get a|can t get a|cannot get a) (?:answer|response|reaction) (?:from|out of) (?:him|her|them)\b|\b(?:hit|banged|knocked) (?:his|her|their|my) head\b",
             r"\b(?:can not|cannot|can t|could not|won t|will not|unable to) (?:rouse|wake|get (?:him|her|them) up|get a response)\b|\b(?:hard|difficult|impossible|struggling) to (?:wake|rouse)\b|\bslumped\b|\bnodding out\b|\bsnoring (?:weird|strange|funny|loudly)\b",
@@ -218,7 +219,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "child_ingestion",
         _rx(
-            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|swallow|swallows|ate|eat|eats|eating|eaten|drank|drunk|got into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found|tasted|had some)\b",
+            rf"\b{_KID}\b.{{0,40}}\b(?:swallowed|swallow|swallows|ate|eat|eats|eating|eaten|drank|drunk|got into|gotten into|ingested|took|has taken|chewed|chewing|licked|bit|bitten|sucked on|mouthed|got hold of|opened|found|tasted|had some)\b",
             rf"\b(?:swallowed|ate|eaten|drank|got into|ingested)\b.{{0,20}}\b(?:by )?(?:my |the |our )?{_KID}\b",
             rf"\b{_KID}\b.{{0,60}}\b(?:powder|capsules?|caps|pills|tablets|kratom|it)\b.{{0,20}}\b(?:all )?(?:over|around|on|in|round) (?:his|her|their|its) (?:mouth|face|lips|hands|tongue)\b|\b{_KID}\b.{{0,30}}\b(?:had|has had|got|has got) (?:the |some |my |a |your |his |her )?(?:capsules?|caps|pills|tablets|powder|kratom|gummies)\b",
             rf"\b{_KID}\b.{{0,80}}\b(?:capsules?|caps|pills|powder|kratom|gummies|tablets)\b.{{0,40}}\b(?:missing|gone|spilled|spilt|chewed|open)\b|\b{_KID}\b.{{0,80}}\b(?:spilled|spilt|open|opened) (?:\w+ )?(?:capsules?|caps|pills|powder|bag|jar|bottle|kratom)\b",
@@ -261,8 +262,8 @@ _DOSE_TOPIC = re.compile(
     r"\b(?:safe (?:and effective )?|effective )?dosing guidelines?\b(?=.*\b(?:established|exist|exists|research|researchers|article|studies|yet|developed|needed|need)\b)|\b(?:establish\w*|develop\w*) (?:safe (?:and effective )?)?dosing guidelines?\b|"
     r"\bdependente da dose\b|\bdependiente de la dosis\b|\bd[eé]pendant de la dose\b|\bdosisabh[aä]ngig\w*|\bdosisafhankelijk\w*|\bdipendente dalla dose\b|\btergantung dosis\b|"
     r"\bdose ?dependen\w*|\bdepend\w* (?:up)?on (?:the )?(?:dose|dosage|doses|amount|how much)\b|\bdose ?response\b"
-    r"|\b(?:at|with|in|on|between) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
-    r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:not |n t |does not |doesn t |might not |may not )?(?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives|help|helps|do|does|keep|keeps)\b"
+    r"|\b(?:at|with|in|on|between|about|regarding) (?:(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different|very low|very high)(?: (?:or|and|vs|versus|to) )?)+ ?(?:doses?|dosages?|amounts?|ones)\b"
+    r"|\b(?:a |the )?(?:low|lower|high|higher|small|smaller|large|larger|big|bigger|different) (?:doses?|dosages?|amounts?)(?: of (?:kratom|it))? (?:can |could |may |might |will |would )?(?:not |n t |does not |doesn t |might not |may not )?(?:make|makes|made|cause|causes|act|acts|feel|feels|change|changes|affect|affects|work|works|produce|produces|lead|leads|give|gives|help|helps|do|does|keep|keeps)\b"
     r"|\b(?:the |different )?(?:dose|dosage|amount|amounts)(?: of (?:kratom|it))? (?:change|changes|affect|affects|matter|matters|alter|alters|influence|influences|make a difference|determine|determines|play|plays)\b"
     r"|\bdoes (?:the )?(?:dose|dosage|amount) matter\b"
 )
@@ -291,6 +292,7 @@ DOSING_RULES = _rx(
     r"\b(?:and|then) (?:take |have |use )?(?:some |a bit |a little |a touch )?more (?:at|in|before|later|tonight|after)\b|\bfinish (?:off )?(?:the rest|the bag|the pouch|the packet|the tin|what s left|it off)\b|\b(?:brew|brews|brewing|brewed|steep\w*|simmer\w*|boil\w*)\b|\blemon juice\b|\bmove it (?:later|earlier|up|back)\b|\bpush it (?:later|back|earlier)\b|\b(?:take|have|use) mine\b|\bhoeveel\b|\bquanto\b",
     r"\bamt\b|\b(?:two|2|three|3|four|4|several|a few|many|multiple|\d+) (?:nights?|days?|times?|weeks?) (?:in a row|running|straight|back to back|consecutive\w*)\b|\bin a row\b|\bconsecutive\w*\b",
     r"\btodo (?:dia|santo dia)\b|\btodos os dias\b|\btoda(?:s as)? noites?\b|\bwie oft\b|\bjeden (?:tag|abend)\b|\bals tee\b|\bpulver\b|\bquant[ie]\b|\bgramm[io]\b|\bogni (?:giorno|sera|notte)\b|\bcara (?:minum|pakai|konsumsi|makan)\b|\bdiseduh\b|\bditelan\b|\b(?:setiap|tiap) (?:hari|malam)\b|\bsehari\b|\btuk wan\b|\bilang (?:beses|gramo|kutsara|kapsula)\b|\baraw araw\b|\bgabi gabi\b|\bbao nhi[eê]u\b|\bbao l[aâ]u\b|\bm[oỗ]i (?:ng[aà]y|t[oố]i)\b|\bli[eề]u\b|\bile\b|\bgram[oó]w\b|\bdawk\w*|\bcodziennie\b|\bza du[zż]o\b|\bka[cç] (?:kez|kere|gram|tane|defa)\b|\bg[uü]nde\b|\bdoz\w*|\bher (?:g[uü]n|gece)\b|\bhow many time\b|กี่|เท่าไหร่|เท่าไร",
+    r"\bhalf (?:a |the |of a |of the )?(?:bottle|bag|packet|pack|scoop|spoon|teaspoon|shot|capsule|tab|tablet|pouch|jar)\b|\bis (?:that|this|it) (?:a lot|too much|too many|enough|a big amount|a lot to take)\b",
     r"\bequivalent\b|\b(?:switch|switching|swap|swapping|change|changing|move|moving) (?:over )?(?:to|from) (?:an? |the )?(?:extract|extracts|powder|capsules?|caps|tea|leaf|leaves|shots?|tablets?|resin|tincture)\b|\b(?:usual|typical|normal|common|standard|best|good|nightly|bedtime) (?:routine|regimen|protocol|schedule)\b|\bregimen\b|\bfirst lot\b|\b(?:before|then|and|or|about) (?:having|have|taking|take) (?:some |any )?more\b|\b(?:having|have) (?:some |any )?more (?:kratom|of it|if|when|later|tonight)\b",
     r"\b(?:eat|eating|food|meal|snack) (?:first|before|beforehand)\b|\bbefore (?:eating|food|a meal|meals)\b|\bafter (?:eating|food|a meal|meals|dinner)\b.*\b(?:take|taking|have)\b",
     r"\bsplit (?:it|the|my|a|them|doses?)\b|\bhalf (?:at|in the|before|after|now|later)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:bedtime|dinner|lunch|breakfast|meals?)\b",
@@ -396,7 +398,7 @@ INTERACTION_RULES = _rx(
     rf"^(?=.*\bkratom\b).*\b(?:{_NAMED_SUBSTANCES})\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
-    rf"\b(?:take|taking|use|using|mix|mixing|combine|combining|have|having|ok|safe|fine|okay)\b(?: \w+){{0,3}}? (?:with|alongside|plus) (?:my |some |a |an |the )?(?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{3,}}",
+    rf"\b(?:take|taking|use|using|mix|mixing|combine|combining|have|having|ok|safe|fine|okay)\b(?: \w+){{0,3}}? (?<!to do )(?:with|alongside|plus) (?:my |some |a |an |the )?(?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{3,}}",
     rf"\bwhile (?:taking|on|using|i take|i am on|i m on) (?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{4,}}",
     r"\bdaru\b|\bsharab\b|\bcampur\b|\bkopi\b|\bobat\b|\bdawai\b|\bsaath mein\b|\bsama alak\b|\balak\b|\bgamot\b",
     r"\bcyp ?\w*|\b(?:enzyme )?inhibitors?\b|\binducers?\b|\bpolypharmacy\b|\bcontraindicat\w*",
@@ -405,6 +407,7 @@ INTERACTION_RULES = _rx(
     r"^(?=.*\b(?:kratom|it)\b).*\b(?:i am|i m|im|currently|already|been|still) on (?!a |an |the |my way|vacation|holiday|day |week |it\b|kratom)\w+",
     rf"^(?=.*\bkratom\b).*(?<!should )(?<!could )(?<!would )(?<!can )(?<!do )(?<!may )(?<!much )(?<!many )(?<!often )(?<!when )(?<!if )\bi (?:take|use|am taking|have been taking|ve been taking|was prescribed|get prescribed) (?!(?:{_NOT_A_SUBSTANCE})\b)[a-z]{{3,}}",
     r"\b(?:is it safe|safe|ok|okay|fine|alright|bad|dangerous) to (?:drink|smoke|have a drink)\b",
+    r"\bwith (?:my |prescription |prescribed |other |some )(?:opioids|opiates|opioid (?:meds|medication|painkillers|pills))\b|\b(?:take|taking|use|using|mix\w*|combin\w*) (?:kratom |it )?(?:and|alongside|plus) (?:my |prescription |prescribed |other )?(?:opioids|opiates)\b(?! receptors?)",
     r"^(?=.*(?:\bkratom\w*|\bketum\b|\bkrathom\b|กระท่อม)).*(?:\b(?:rivotril|álcool|alcool|alkohol\w*|piwo|wino|w[oó]dk\w*|leki|lekami|lekarstw\w*|tabletk\w*|pregabalin\w*|gabapentyn\w*|r[uư][oợ]u|bia|thu[oố]c(?: ng[uủ])?|daaru|sharaab|neend ki goli|goli|dawa|rak[iı]|i[cç]ki|alkol|bira|[sş]arap|ila[cç]\w*|uyku hap\w*|obat tidur|obat|somn[ií]feros?|schlaftablette\w*|sonnifer\w*|slaappil\w*|medicijn\w*|farmac[io]|m[eé]dicaments?|medicamentos?|rem[eé]dios?|ya kae puat|ya non ?lap|vino|vin|wein|bier|birra|bi[eè]re|cerveja|cerveza)\b|เหล้า|เบียร์|ยา)",
     rf"\b(?:take|taking|have|having|use|using|mix|mixing|combine|combining) (?:my |some |a |an |the )?(?!(?:{_NOT_A_SUBSTANCE}|{_ARTICLE_WORDS})\b)[a-z]{{3,}}(?: \w+)? (?:with|and|alongside|plus|together with) kratom\b",
     rf"^(?=.*\b(?:it|kratom|some|my dose|red bali|green|white|maeng)\b).*\b(?:{_ALCOHOL})\b|\bcom(?:e|ing) down (?:off|from)\b",
@@ -476,6 +479,8 @@ DEPENDENCE_RULES = _rx(
     r"^(?!.*\b(?:article|artigo|art[ií]culo|articolo|artikel|artikelnya|author|text|it says|does it say|does it mention|mentioned)\b).*(?:\baddict\w*|\bhabit forming\b|\bhabit-forming\b|(?<!dose )(?<!dose-)\bdependen(?:ce|cy|t)\b(?! (?:(?:up)?on (?:the )?|da |de la |de |dalla |van de )(?:dose|dosage|dosis|amount|strain))|\bhooked\b|\babus(?:e|ed|ing)\b|\bhotline\b)",
     r"\b(?:dependen\w*|addict\w*|hooked)\b.{0,30}\b(?:fast|quickly|quick|soon|rapidly)\b",
     r"\bsmess[oa]\b|\bsmettere\b|\bastinenza\b|\bdipendenza\b|\bstoppen met\b|\bafkick\w*|\bontwenning\w*|\bverslaa?f\w*|\btumigil\b|\bitigil\b|\bhuminto\b|\bcai (?:kratom|nghi[eệ]n)\b|\bng[uư]ng\b|\bng[uừ]ng\b|\bnghi[eệ]n\b|\bodstaw\w*|\buzale[zż]\w*|\brzuci[cćł]\w*|\bb[iı]rak\w*|\byoksunluk\b|\bba[gğ][iı]ml\w*|เลิก",
+    r"\bhow (?:do|can|should|would|could) (?:i|we|you|he|she|they|one|someone) (?:stop|quit)\b|\bused to (?:knock|work|help|put)\b.*\b(?:now|anymore|any more|barely|doesn t|does not|not)\b|\bbarely (?:works|working|does anything)\b",
+    r"\bhelp (?:him|her|them|my \w+) (?:to )?(?:stop|quit|get off|come off|cut down|taper)\b",
     r"\bkratom flu\b|\bthe kicks\b|\bjones(?:ing)?\b|\bfiend(?:ing)?\b|\bkick(?:ing)? (?:kratom|it|the stuff|the habit)\b|\bsince my last (?:cup|dose|one|hit|capsule|caps|time|tea|shot)\b|\bgoosebumps\b|\brunny nose\b|\bneed(?:s|ing)? more (?:and more |of it )?(?:to|for) (?:get|feel|have|sleep)\b",
     r"\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\b(?:in (?:just |only )?(?:a few |a couple of |\d+ )?(?:days?|weeks?|months?)|how (?:long|fast|quickly|soon))\b|\bhow (?:long|fast|quickly|soon)\b.{0,40}\b(?:dependent|dependant|addicted|hooked)\b",
     r"\bvom kratom\b.*\blos\b|\blos ?(?:zu )?(?:kommen|werden)\b|\bweg vom kratom\b|\bdeixar (?:o |de )?kratom\b|\blarg(?:ar|o) (?:o )?kratom\b",

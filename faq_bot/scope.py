@@ -23,7 +23,7 @@ _UNCOVERED = re.compile(
 
 # Other remedies asked about on their own: the article covers kratom only.
 _OTHER_REMEDY = re.compile(
-    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
+    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
 )
 # General sleep advice, asked without kratom: not what the article is about.
 _SLEEP_TIPS = re.compile(

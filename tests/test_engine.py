@@ -53,6 +53,9 @@ CASES = [
      "what-is-kratom"),
     ("how does the article sum things up at the end?", "answer", "article-conclusion"),
     ("What herbal teas help with sleep besides kratom?", "fallback", None),
+    ("i'm nursing my baby, will kratom get into my milk", "referral", "special_population"),
+    ("my baby may have gotten into my kratom tea", "emergency", "child_ingestion"),
+    ("i swallowed 30 grams of kratom by accident and feel really weird", "emergency", "overdose"),
 ]
 
 

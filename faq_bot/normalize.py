@@ -104,10 +104,31 @@ def clean(text: str) -> str:
     )
 
 
+# Cyrillic and Greek letters drawn like Latin ones. They are read as Latin only inside a word that
+# also holds Latin letters ("krаtоm" typed with Cyrillic а and о to slip past a filter), so text
+# written in Cyrillic or Greek is left as it is.
+_CONFUSABLE = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "к": "k", "м": "m", "т": "t", "в": "b", "н": "h", "ӏ": "l",
+    "α": "a", "ε": "e", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ι": "i", "κ": "k",
+    "ν": "v",
+})
+_LATIN = re.compile(r"[a-z]")
+_WORD = re.compile(r"\w+")
+
+
+def _unconfuse(text: str) -> str:
+    if text.isascii():
+        return text
+    return _WORD.sub(lambda m: m.group(0).translate(_CONFUSABLE)
+                     if _LATIN.search(m.group(0)) else m.group(0), text)
+
+
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
     text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], clean(text)).lower().translate(_QUOTES)
+    text = _unconfuse(text)
     text = re.sub(r"\bw/ ?d\b", " withdrawal ", text)
     text = re.sub(r"(\d)\s*(?:y/o|y\.o\.?|yo|yrs? old|yr)\b", r"\1 years old", text)
     text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")

@@ -102,7 +102,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _ME = r"(?:i|me|my|we|us|our|im|i am|i have|i ve)"
 _PERSON = r"(?:friend|buddy|husband|wife|partner|boyfriend|girlfriend|brother|sister|roommate|mom|mother|dad|father|son|daughter|kid|child|baby|toddler|someone|somebody|he|she|they|him|her|them|person|guy|man|woman)"
-_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet|\d+ ?(?:year|yr|month|mo)s? old|\d+ ?yo)"
+_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet|(?:1[0-7]|[0-9]) ?(?:year|yr)s? old|\d+ ?(?:month|mo)s? old|(?:1[0-7]|[0-9]) ?yo)"
 
 EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -121,7 +121,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\bno way out\b|\bnot safe (?:with|around) myself\b|\bnot safe right now\b|\b(?:can not|cannot|can t) keep myself safe\b|\b(?:do not|don t) trust myself\b|\bscared (?:of what i might do|i will hurt myself)\b",
             r"\b(?:started|start|keep|been) cutting\b(?! (?:back|down))|\bcutting (?:again|myself|my (?:arms?|wrists?|legs?))\b|\bsleep for good\b|\bgo to sleep (?:forever|for good|and not wake)\b|\bsaved up (?:enough|pills|my pills|kratom)\b",
             r"\b(?:nobody|no one|noone) would (?:even )?(?:notice|care|miss)\b|\bif i (?:was|were) gone\b|\bwhen i am gone\b|\b(?:wrote|writing|written|left) (?:a |my )?(?:goodbye )?(?:letters?|notes?) (?:to|for) (?:everyone|my family|my kids|them)\b|\bsuicide note\b|\btonight is the night\b|\bgoodbye (?:letters?|notes?)\b",
-            r"\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
+            r"^(?!.*\b(?:split\w*|spread\w*|divid\w*|space\w* (?:them|it) out|halves|over the evening|over the night)\b).*\b(?:take|swallow|eat|use|down|drink) (?:all|everything|the whole|every|all of)\b.{0,40}\b(?:at once|tonight|be done|so i|to end|to die|never|forever|for good)\b",
             r"\b(?:wanted|wants|want|wanting|planning|plans|plan|trying|tried) to end (?:things|it|it all|everything|their life|his life|her life|my life|themselves|himself|herself)\b|\bnot (?:come|coming) back\b|\b(?:sleep|go to sleep) and (?:not|never) (?:wake|come back)\b|\beverything lined up\b|\bhope i (?:just )?(?:do not|don t|never) wake\b|\bmind if i (?:did not|didn t|never) wake\b|\bif i (?:did not|didn t|never) wake up\b",
             r"\bsuicid\w*|\bno quiero vivir\b|\bquiero morir\w*|\bme quiero morir\b|\bquitarme la vida\b|\bnão quero (?:mais )?viver\b|\bquero morrer\b|\bje veux mourir\b|\bje ne veux plus vivre\b|\bich will (?:nicht mehr leben|sterben)\b|\bmich umbringen\b|\bme tuer\b|\bme matar\b|\bmatarme\b",
             r"\b(?:and|to|of|about|then) (?:end|ending) it\b|\bending it all\b|\bend it tonight\b",
@@ -136,7 +136,9 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:how much|how many|enough|amount|dose|quantity)\b.{0,30}\b(?:to die|to kill (?:me|myself|him|her|someone|a person)|to end it|to not wake|to never wake|would kill|will kill|be fatal|be lethal)\b|\bkratom\b.{0,20}\bto die\b|\btonight(?: s| is)? the night\b|\bsaved up (?:\w+ ){0,4}(?:pills|kratom|meds|tablets)\b",
             r"\b(?:easiest|best|quickest|painless\w*|fastest|simplest|peaceful\w*|surest) way to (?:die|end it|end my life|kill (?:myself|me))\b|\bdie in my sleep\b|\bwish (?:that )?i (?:just )?(?:would not|wouldn t|wouldnt|didn t|did not|won t|could not|couldn t|never) wake\b|\bwish i (?:was|were) dead\b|\bwish i could (?:just )?(?:disappear|not exist|die|never wake)\b|\b(?:everyone|they|people|my family|the world|everybody) (?:would be|d be|is|are) better off\b",
             r"\ben finir\b|\bme suicider\b|\bdas leben (?:zu )?nehmen\b|\bnicht mehr (?:leben|aufwachen)\b|\bacabar con (?:todo|mi vida)\b|\btirar (?:a )?minha (?:pr[oó]pria )?vida\b|\bacabar com tudo\b",
-            r"\btak(?:e|ing) all (?:my |of my |the |his |her )?(?:kratom|pills|meds|tablets|capsules)\b.{0,40}\b(?:at once|stop|end|never|die|done|forever)\b|\bmake (?:everything|it all|it) (?:just )?stop\b|\bgave away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b|\btexted (?:me |us )?goodbye\b",
+            r"^(?!.*\b(?:split\w*|spread\w*|divid\w*|space\w* (?:them|it) out|halves|over the evening|over the night)\b).*\btak(?:e|ing) all (?:my |of my |the |his |her )?(?:kratom|pills|meds|tablets|capsules)\b.{0,40}\b(?:at once|stop|end|never|die|done|forever)\b",
+            r"\bmake (?:everything|it all|it) (?:just )?stop\b|\bgave away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b|\btexted (?:me |us )?goodbye\b",
+            r"\bpoint (?:of|in) waking up\b|\bnever (?:get|wake) up again\b|\b(?:sleep|go to sleep) and never get up\b",
             r"\b(?:my |a |the )?(?:gun|rope|bridge|noose|razor)\b.{0,20}\b(?:might|may|would|could|is|will) be the (?:answer|way out|solution|only way)\b|\b(?:painless\w*|peaceful\w*|easy|quick|quiet) way to go\b",
             r"\bbetter off without (?:me|him|her|them)\b|\bstockpil\w*|\bhoard(?:ing|ed)? (?:my |his |her |their )?(?:kratom|pills|meds|tablets)\b|\bgiving (?:away )?(?:his|her|their|my) (?:things|stuff|possessions) away\b|\bgiving away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b",
             r"^(?=.*\b(?:kratom|pills|bag|stash|tablets|meds)\b).*\b(?:wrote|written|writing|made|finished|sorted|did|done|updated) (?:out |up )?my will\b",
@@ -212,6 +214,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "chest_pain",
         _rx(
             r"\bchest (?:\w+ )?(?:pain|pains|hurts?|hurting|tight\w*|pressure|feels?|aches?|aching)\b|\bpain in (?:my|his|her) chest\b|\b(?:tightness|pain|pressure|crushing|squeezing|heaviness) (?:in|on|across) (?:my|his|her|the) chest\b|\bdolor (?:en el|de) pecho\b|\bdor no peito\b|\bdouleur (?:à la|dans la) poitrine\b|\bbrustschmerz\w*",
+            r"\bheart (?:is )?(?:going to|gonna|about to|will) (?:stop|explode|burst|give out|beat out)\b",
             r"\b(?:won t|will not|doesn t|does not) stop\b.{0,40}\b(?:faint|dizzy|chest|breath\w*|passing out)\b|\bheart flutter\w*\b.{0,40}\b(?:right now|won t stop|will not stop|faint)\b",
             r"\bpain (?:\w+ ){0,3}(?:left arm|my jaw|his jaw|her jaw|the jaw)\b|\b(?:left arm|jaw) (?:pain|hurts|aching|is aching)\b|\bheart (?:is )?(?:going|beating|pounding|racing) (?:\w+ ){0,2}(?:crazy|mad|wild|nuts|out of control)\b",
             r"\b(?:elephant|weight|something heavy|someone|a brick|a ton of bricks) (?:is |was )?(?:sitting|standing|pressing|lying|on top) on (?:my|his|her|their) chest\b|\bpressure on (?:my|his|her|their) chest\b",
@@ -256,7 +259,7 @@ INJECTION_RULES = _rx(
     r"\brepeat after me\b|\bsay exactly\b|\brespond (?:only )?with\b|\banswer only with\b|\bjust (?:give|tell) me (?:a|the) number\b|\bonly (?:a|the) number\b",
     r"\binst\b|\bim start\b|\bassistant\b.*\buser\b",
     r"\b(?:article|its|the|those|these) numbers\b|\bquote\b.*\b(?:numbers?|amounts?|grams?|doses?|figures?)\b|\bnot advice\b|\bi am a (?:doctor|physician|nurse|pharmacist|medic|clinician)\b.{0,80}\b(?:so|you can|tell me|give me|share|go ahead|allowed|authori[sz]ed|permission|fine to|ok to|okay to|trust me)\b|\bmy (?:doctor|pharmacist|gp|nurse) (?:said|told|wants|asked)\b",
-    r"\bbase ?64\b|\brot ?13\b|\bdecode\w*|\bencod\w*|\bcipher\w*|\bin hex\b|\bbinary\b|\bmorse\b|\bpig latin\b|\breverse(?:d)? (?:text|order|this)\b",
+    r"\bbackwards?\b|\bin reverse\b|\bread (?:this|it) (?:backwards|in reverse|right to left)\b|\brot ?13\b|\bdecode\w*|\bencod\w*|\bcipher\w*|\bin hex\b|\bbinary\b|\bmorse\b|\bpig latin\b|\breverse(?:d)? (?:text|order|this)\b",
     r"[a-z0-9]{28,}",
 )
 
@@ -282,7 +285,7 @@ DOSING_RULES = _rx(
     r"\b(?:times|x) (?:a|per|each) (?:day|night|week)\b|\b(?:per|a|each|every) (?:day|night|nite|week|evening)\b|\btwice\b|\bthrice\b|\bonce (?:a|per|every)\b",
     r"\b(?:daily|nightly|every night|every day|everyday|each night|regularly)\b",
     r"\bevery (?:single |other |few |couple of |\d+ |one |two |three |four |six |eight |twelve )?(?:hours?|hrs?|nights?|days?|mornings?|evenings?|weekends?|week)\b|\bback to back\b|\bround the clock\b|\bthroughout the (?:day|night)\b",
-    r"\bupp(?:ing|ed) (?:it|my|the)\b|\bup (?:my|the) (?:dose|amount|intake)\b|\bup it\b|\bgo(?:ing)? up (?:to|on|a bit)\b|\b(?:is|would|does|will) (?:more|extra|a higher amount|taking more|taking extra|a bigger)\b.{0,30}\b(?:better|work|help|stronger|effective)\b|\bmore is better\b",
+    r"\bupp(?:ing|ed) (?:it|my|the)\b|\bup (?:my|the) (?:dose|amount|intake)\b|\bup it\b(?! is\b)|\bgo(?:ing)? up (?:to|on|a bit)\b|\b(?:is|would|does|will) (?:more|extra|a higher amount|taking more|taking extra|a bigger)\b.{0,30}\b(?:better|work|help|stronger|effective)\b|\bmore is better\b",
     r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten) (?:or|vs|versus|to) (?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bspoon(?: spoon)+\b",
     r"\bwhat time\b.*\b(?:take|use|have|dose|drink)\b|\bkitna\b|\bkitni\b|\bberapa\b|\bilang (?:gramo|kutsara|capsule)\b|\bgramo\b|\bdosis\b|\btakaran\b",
     r"\bthe most\b.*\b(?:take|have|use|handle)\b|\bweigh\w*|\bscales?\b|\beyeball\w*|\bmeasur\w*|\bon weekends\b|\bweekends? only\b|\bonly (?:take|use) (?:it|kratom) (?:on|at|when|during)\b|\b(?:less|more) (?:often|frequently)\b",
@@ -296,6 +299,7 @@ DOSING_RULES = _rx(
     r"\b(?:and|then) (?:take |have |use )?(?:some |a bit |a little |a touch )?more (?:at|in|before|later|tonight|after)\b|\bfinish (?:off )?(?:the rest|the bag|the pouch|the packet|the tin|what s left|it off)\b|\b(?:brew|brews|brewing|brewed|steep\w*|simmer\w*|boil\w*)\b|\blemon juice\b|\bmove it (?:later|earlier|up|back)\b|\bpush it (?:later|back|earlier)\b|\b(?:take|have|use) mine\b|\bhoeveel\b|\bquanto\b",
     r"\bamt\b|\b(?:two|2|three|3|four|4|several|a few|many|multiple|\d+) (?:nights?|days?|times?|weeks?) (?:in a row|running|straight|back to back|consecutive\w*)\b|\bin a row\b|\bconsecutive\w*\b",
     r"\btodo (?:dia|santo dia)\b|\btodos os dias\b|\btoda(?:s as)? noites?\b|\bwie oft\b|\bjeden (?:tag|abend)\b|\bals tee\b|\bpulver\b|\bquant[ie]\b|\bgramm[io]\b|\bogni (?:giorno|sera|notte)\b|\bcara (?:minum|pakai|konsumsi|makan)\b|\bdiseduh\b|\bditelan\b|\b(?:setiap|tiap) (?:hari|malam)\b|\bsehari\b|\btuk wan\b|\bilang (?:beses|gramo|kutsara|kapsula)\b|\baraw araw\b|\bgabi gabi\b|\bbao nhi[eê]u\b|\bbao l[aâ]u\b|\bm[oỗ]i (?:ng[aà]y|t[oố]i)\b|\bli[eề]u\b|\bile\b|\bgram[oó]w\b|\bdawk\w*|\bcodziennie\b|\bza du[zż]o\b|\bka[cç] (?:kez|kere|gram|tane|defa)\b|\bg[uü]nde\b|\bdoz\w*|\bher (?:g[uü]n|gece)\b|\bhow many time\b|กี่|เท่าไหร่|เท่าไร",
+    r"\ba line of\b|\b(?:lines?|bumps?) of (?:kratom|powder|it)\b|\b(?:hit|hits|kick in|work) faster\b|\bbak(?:e|es|ing|ed) (?:kratom|it|them|some)\b|\binto (?:brownies|cookies|muffins|a cake|cake|gummies)\b|\b(?:take|have|use) (?:it |kratom |some |them )?(?:at|before|after|with) (?:a |my |the )?(?:bedtime|dinner|lunch|breakfast|meals?|snack)\b",
     r"\bsweet spot\b|\b(?:energi[sz]ing|sleepy|sedati(?:ng|ve)|stimula(?:ting|nt)|right|safe|effective|dose|dosing|therapeutic) range\b|\bhow (?:late|early)\b.{0,40}\b(?:have|take|use|dose)\b|\btoo (?:late|early) to (?:have|take|use)\b",
     r"\bhalf (?:a |the |of a |of the )?(?:bottle|bag|packet|pack|scoop|spoon|teaspoon|shot|capsule|tab|tablet|pouch|jar)\b|\bis (?:that|this|it) (?:a lot|too much|too many|enough|a big amount|a lot to take)\b",
     r"\bequivalent\b|\b(?:switch|switching|swap|swapping|change|changing|move|moving) (?:over )?(?:to|from) (?:an? |the )?(?:extract|extracts|powder|capsules?|caps|tea|leaf|leaves|shots?|tablets?|resin|tincture)\b|\b(?:usual|typical|normal|common|standard|best|good|nightly|bedtime) (?:routine|regimen|protocol|schedule)\b|\bregimen\b|\bfirst lot\b|\b(?:before|then|and|or|about) (?:having|have|taking|take) (?:some |any )?more\b|\b(?:having|have) (?:some |any )?more (?:kratom|of it|if|when|later|tonight)\b",
@@ -310,7 +314,7 @@ DOSING_RULES = _rx(
     r"\b(?:when|what time) (?:should|do|can|to|would|must|is (?:the )?best)\b.*\b(?:take|use|have|drink|consume)\b",
     r"\b(?:best|right|ideal|good|optimal|what|which) time(?: of (?:the )?(?:day|night|evening))? (?:to|should|do|for|is best)\b",
     r"\b(?:how|best way|proper way|right way|correct way|ways?) (?:do|should|can|would|to|of|2)?\s?(?:i|you|one|we|people)? ?(?:take|taking|use|using|consume|consuming|ingest|prepare|preparing|make|making|brew|brewing|dose|drink|drinking|eat|eating|smoke|smoking|mix|mixing|administer|start|starting)\b",
-    r"\b(?:tea|toss and wash|toss n wash|powder|extract|extracts|tincture|shot|resin|liquid|gummies|gummy|capsule|leaf|leaves|kratom) (?:or|vs|versus) (?:tea|toss|powder|extract|capsules?|caps|tincture|shots?|pills?|liquid|gummies|leaf|leaves)\b",
+    r"\b(?:tea|toss and wash|toss n wash|powder|extract|extracts|tincture|shot|resin|liquid|gummies|gummy|capsule|leaf|leaves|kratom) (?:or|vs|versus) (?:plain |regular |normal |just |the )?(?:tea|toss|powder|extract|capsules?|caps|tincture|shots?|pills?|liquid|gummies|leaf|leaves)\b",
     r"\b(?:kratom tea|tea|toss and wash|toss n wash|parachute|chew\w*|smok\w*|snort\w*|inject\w*|sniff\w*|vap(?:e|ing)|sublingual\w*|plug\w*|boof\w*|empty stomach|with food|on food|stir\w*|dissolv\w*|blend\w*|sprinkl\w*)\b",
     r"\b7 ?oh (?:tablets?|pills?|products?|shots?|gummies|extracts?|isolates?)\b|\b(?:extract|extracts|tablets?|powder|capsules?|tea|shots?|tincture|gummies|resin|leaf|leaves)\b.{0,40}\b(?:better|stronger|more effective|gentler|safer|weaker|work better)\b.{0,30}\b(?:than|or|vs|versus)\b",
     r"\b(?:in|into|with) (?:a |my |some |the )?(?:smoothie|shake|protein shake|applesauce|apple sauce|yogh?urt|oatmeal|porridge|milkshake)\b",
@@ -335,6 +339,7 @@ _SUBSTANCES = (
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
+    r"pre ?workout|"
     r"co ?codamol|co ?dydramol|phenergan|promethazine|zopiclone|zimovane|"
     r"klonnies|klonnys|klonnie|zannies|zanies|zannys|percs?|perks|roxys?|roxies|norcos?|vikes|"
     r"bud lights?|budweisers?|coors|coronas?|heinekens?|guinness|stellas?|white claws?|g and ts?|g ts|gin and tonics?|margaritas?|"
@@ -361,6 +366,7 @@ _ALCOHOL = (
     r"six ?pack|sixpack|glass(?:es)? of (?:wine|red|white|beer|champagne)|a few glasses|couple of glasses|"
     r"drinks?|drinking|drunk|beers?|wine|wines|alcohol|booze|hungover|hangover|tipsy|pints?|"
     r"schooners?|lagers?|ales?|ciders?|spirits|bourbon|sake|soju|brandy|champagne|prosecco|"
+    r"titos?|jack daniels|jack and coke|fireball|jameson|smirnoff|bacardi|captain morgan|mimosas?|bellinis?|sangria|brewskis?|cold ones|hair of the dog|pre ?drinks|wine o ?clock|tipsy|"
     r"seltzers?|tinnies|stubbies|bevvies|nightcaps?|hot toddy|goon|glass(?:es)? of (?:red|white|rose|rosé|bubbly)|my usual red|a red or two|shots of \w+|cocktails?|margaritas?|whiskey|whisky|"
     r"vodka|rum|tequila|gin"
 )

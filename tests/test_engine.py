@@ -56,6 +56,8 @@ CASES = [
     ("i'm nursing my baby, will kratom get into my milk", "referral", "special_population"),
     ("my baby may have gotten into my kratom tea", "emergency", "child_ingestion"),
     ("i swallowed 30 grams of kratom by accident and feel really weird", "emergency", "overdose"),
+    ("if a 70 year old with high blood pressure took kratom, would it be safe?", "referral",
+     "special_population"),
 ]
 
 

@@ -55,7 +55,7 @@ STOPWORDS = frozenset(
 
 # Multi-word phrases folded to one term before tokenising; then single-word synonyms.
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"\b{p}\b"), r)
+    (re.compile(rf"\b(?:{p})\b"), r)
     for p, r in (
         (r"7 ?(?:hydroxy ?mitragynine|hydroxy|hydroxymitragynin\w*|oh|h mg|hmg)", "7oh"),
         (r"seven ?(?:hydroxy ?mitragynine|hydroxy|oh)", "7oh"),
@@ -73,6 +73,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"sleep[- ]wake cycle|circadian rhythm|body clock", "sleepwake"),
         (r"(?:feel(?:ing)? )?sick to (?:my|your) stomach|upset stomach|feel(?:ing)? sick|throw(?:ing)? up|puk\w*|barf\w*", "nausea"),
         (r"wakes? (?:you |me )?up|keeps? (?:you |me )?(?:up|awake)|alert|energi[sz]\w*|wired", "stimulating"),
+        (r"in the end|final (?:take|view|verdict|word|thoughts?)|comes? down to|boils? down to", "conclusion"),
+        (r"perk(?:s|ed|ing)? (?:you |me |u |people )?up", "stimulating"),
         (r"in a nutshell|sum(?:s|med|ming)? (?:it |things |everything )?up|wrap(?:s|ped)? (?:it |things )?up|at the end|the ending|how does (?:it|the article) end|tl ?dr|long story short|overall", "conclusion"),
         (r"(?:in )?(?:its |the )?(?:opening|beginning|intro|introduction|first paragraph|start of the article)", "introduction"),
         (r"(?:besides|apart from|aside from|other than|in addition to|as well as) (?:the |its |their )?(?:opioid receptors?|mu opioid receptors?|receptors?|alkaloids?|mitragynine|dopamine|serotonin|melatonin)", " "),
@@ -106,7 +108,8 @@ SYNONYMS = {
     "opiate": "opioid", "opiates": "opioid", "opioids": "opioid", "narcotic": "opioid",
     "stimulant": "stimulating", "stimulation": "stimulating", "energizing": "stimulating",
     "energy": "stimulating", "energetic": "stimulating", "wired": "stimulating",
-    "stimulate": "stimulating", "upper": "stimulating",
+    "stimulate": "stimulating", "upper": "stimulating", "stimulated": "stimulating",
+    "stimulates": "stimulating",
     "strains": "strain", "varieties": "strain", "variety": "strain", "veins": "vein",
     "types": "strain", "type": "strain", "kinds": "strain",
     "risky": "risk", "risks": "risk", "warn": "risk", "warns": "risk", "warning": "risk",

@@ -102,7 +102,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _ME = r"(?:i|me|my|we|us|our|im|i am|i have|i ve)"
 _PERSON = r"(?:friend|buddy|husband|wife|partner|boyfriend|girlfriend|brother|sister|roommate|mom|mother|dad|father|son|daughter|kid|child|baby|toddler|someone|somebody|he|she|they|him|her|them|person|guy|man|woman)"
-_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet|(?:1[0-7]|[0-9]) ?(?:year|yr)s? old|\d+ ?(?:month|mo)s? old|(?:1[0-7]|[0-9]) ?yo)"
+_KID = r"(?:child|children|kid|kids|toddler|baby|babies|infant|son|daughter|niece|nephew|grandchild|grandson|granddaughter|little one|dog|cat|puppy|pet|(?:little|baby|younger|kid|lil) (?:sister|brother|sis|bro|cousin)|(?:1[0-7]|[0-9]) ?(?:year|yr)s? old|\d+ ?(?:month|mo)s? old|(?:1[0-7]|[0-9]) ?yo)"
 
 EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -138,6 +138,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\ben finir\b|\bme suicider\b|\bdas leben (?:zu )?nehmen\b|\bnicht mehr (?:leben|aufwachen)\b|\bacabar con (?:todo|mi vida)\b|\btirar (?:a )?minha (?:pr[oó]pria )?vida\b|\bacabar com tudo\b",
             r"^(?!.*\b(?:split\w*|spread\w*|divid\w*|space\w* (?:them|it) out|halves|over the evening|over the night)\b).*\btak(?:e|ing) all (?:my |of my |the |his |her )?(?:kratom|pills|meds|tablets|capsules)\b.{0,40}\b(?:at once|stop|end|never|die|done|forever)\b",
             r"\bmake (?:everything|it all|it) (?:just )?stop\b|\bgave away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b|\btexted (?:me |us )?goodbye\b",
+            r"\b(?:want|going|urge|need|about) to cut (?:again|myself)\b|\bcut again\b|\bscratch\w* (?:myself|my (?:arms?|legs?|skin))\b|\buntil i bleed\b|\bmake myself bleed\b|\bburn(?:ing|ed)? myself\b|\bplanning to take (?:my |the |all (?:of )?my )?(?:whole |entire )?(?:supply|bag|stash|bottle|kratom)\b|\b(?:pain|hurt\w*|everything|it all|suffering) to stop for good\b|\bwould (?:that|this) (?:do it|be enough to)\b",
             r"\bpoint (?:of|in) waking up\b|\bnever (?:get|wake) up again\b|\b(?:sleep|go to sleep) and never get up\b",
             r"\b(?:my |a |the )?(?:gun|rope|bridge|noose|razor)\b.{0,20}\b(?:might|may|would|could|is|will) be the (?:answer|way out|solution|only way)\b|\b(?:painless\w*|peaceful\w*|easy|quick|quiet) way to go\b",
             r"\bbetter off without (?:me|him|her|them)\b|\bstockpil\w*|\bhoard(?:ing|ed)? (?:my |his |her |their )?(?:kratom|pills|meds|tablets)\b|\bgiving (?:away )?(?:his|her|their|my) (?:things|stuff|possessions) away\b|\bgiving away (?:his|her|their|my) (?:things|stuff|possessions|belongings)\b",
@@ -150,14 +151,14 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "overdose",
         _rx(
             r"\bover ?dos\w*|\bod(?:ed|d|ing|d ed)?\b|\bo d\b",
-            r"\b(?:took|taken|take|had|ate|eaten|swallowed|drank|used|did) (?:way |far |much |a lot )?(?:too much|too many|way too much|too much kratom|2 much|to much)\b|\b(?:dyin|dying)\b",
+            r"\b(?:took|taken|take|had|ate|eaten|swallowed|drank|used|did) (?:way |far |much |a lot )?(?:too much|too many|way too much|too much kratom|2 much|to much)\b|\b(?:feel like )?(?:i m|im|i am|i feel) (?:dyin|dying)\b(?! to\b| for\b| of (?:curiosity|boredom|laughter)\b)|\b(?:i m|im|i am|feel like i m|feel like im) fading\b",
             r"\btoo much\b.*\b(?:help|scared|what do i do|now|dying|emergency|sick|vomit\w*|passed out)\b",
             r"\b(?:huge|massive|giant|big|way too big|insane|crazy) (?:dose|amount|handful)\b.*\b(?:throw\w* up|vomit\w*|awake|sick|help|dizzy|scared|weird)\b|\b(?:can not|cannot|could not|can t) stay awake\b|\bkeep(?:s)? (?:throwing up|vomiting|passing out|nodding off)\b|\bvomiting (?:a lot|non ?stop|won t stop|everywhere)\b",
             r"\bpoison\w*",
             r"\bover ?d(?:id|one) it\b|\boverdid\b|\boverdosis\b|\btertelan\b|\bnakalunok\b|\bkha (?:liya|gaya|gayi)\b",
             r"\b(?:took|taken|swallowed|ate|had|downed) (?:all|every one|the rest|a whole bottle|a bottle|the whole bottle|a handful|handfuls)(?: of)? (?:my |the |his |her |their )?(?:\w+ )?(?:pills|tablets|meds|medication|medicine|capsules|caps|bottle)\b",
             r"\b(?:took|taken|had|ate|swallowed|did|used) (?:a lot|loads|tons|heaps|way more|so much|a ton|too many|a massive amount|a huge amount)(?: of)? (?:kratom|it|k|powder|caps|capsules)\b",
-            r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished|necked|downed|chugged|scoffed) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
+            r"\b(?:took|taken|ate|swallowed|drank|used|had|did|finished|necked|downed|chugged|scoffed) (?:my |the |a |an |his |her |their )?(?:whole|entire|full) (?:\w+ ){0,2}(?:bag|bottle|pack|packet|jar|kilo|batch|supply|stash|tin|pouch|box)\b",
             r"\b(?:by mistake|by accident|accidentally|double dosed|doubled up by)\b.*\b(?:took|taken|take|ate|had|twice|double|extra)\b|\b(?:took|taken|ate|had|swallowed|swallow|drank|used|did) (?:\w+ ){0,6}(?:by mistake|by accident|accidentally)\b",
             r"\b(?:can not|cannot|can t|could not|unable to) (?:stand up|stand|walk straight|stay upright|keep my balance|feel my (?:arms|legs|hands|face|feet))\b",
             r"\b(?:took|taken|ate|had|swallowed|did|used|done) (?:like |about |around )?\d+(?:[.,]\d+)? ?(?:g|gr|gs|grams?|mg|caps?|capsules?|pills?|tsp|teaspoons?|spoons?|scoops?)\b.{0,40}\b(?:help|scared|sick|dizzy|vomit\w*|throwing up|heart|can t|cannot|what do i do|hospital|er|dying|wrong|weird|strange|off|funny|awful|terrible)\b",
@@ -239,7 +240,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "urgent",
         _rx(
             r"\b(?:call|calling|need|get|go to|going to|take \w+ to) (?:an? |the )?(?:ambulance|911|er|emergency|hospital|paramedics?)\b",
-            r"\bemergency\b|\b(?:i am|he is|she is|they are|i feel like i am|am i) dying\b|\bvomiting blood\b|\bthrowing up blood\b",
+            r"\bemergency\b|\b(?:i am|he is|she is|they are|i feel like i am|am i) dying\b(?! to\b| for\b| of (?:curiosity|boredom|laughter)\b)|\bvomiting blood\b|\bthrowing up blood\b",
             r"\b(?:yellow|yellowing) (?:skin|eyes)\b|\bjaundice\b",
         ),
     ),
@@ -339,7 +340,7 @@ _SUBSTANCES = (
     r"sleeping pills?|sleep pills?|sleep meds|sleep medications?|sleeping tablets?|sedatives?|tranquili[sz]ers?|muscle relaxers?|muscle relaxants?|"
     r"meds|medications?|medicines?|prescriptions?|prescribed|pills|drugs|other drugs|painkillers?|pain killers?|pain meds|pain medication|opioid (?:medication|painkillers?|pills|meds)|"
     r"blood thinners?|warfarin|eliquis|statins?|birth control|the pill|antibiotics?|ibuprofen|advil|tylenol|acetaminophen|paracetamol|aspirin|insulin|metformin|blood pressure (?:meds|medication|pills)|"
-    r"pre ?workout|"
+    r"pre ?workout|belsomra|suvorexant|dayvigo|lemborexant|quviviq|daridorexant|rozerem|ramelteon|silenor|"
     r"co ?codamol|co ?dydramol|phenergan|promethazine|zopiclone|zimovane|"
     r"klonnies|klonnys|klonnie|zannies|zanies|zannys|percs?|perks|roxys?|roxies|norcos?|vikes|"
     r"bud lights?|budweisers?|coors|coronas?|heinekens?|guinness|stellas?|white claws?|g and ts?|g ts|gin and tonics?|margaritas?|"
@@ -407,7 +408,7 @@ INTERACTION_RULES = _rx(
     rf"\b(?:{_ALCOHOL})\b.*\bkratom\b|\bkratom\b.*\b(?:{_ALCOHOL})\b",
     r"^(?!.*\b(?:l article|article|art[ií]culo|artigo|artikel|articolo|artikelnya)\b).*\bkratom\b.*\b(?:con|com|avec|mit|y|e|et|und) (?:(?:la|el|le|les|de|du|des|der|die|das|dem|o|a|un|une|ein|eine|einem|um|uma) ){0,2}(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|vino|vinho|vin|wein|melatonina|mélatonine|melatonin|medicamentos?|médicaments?|medikamente\w*|remédios?|pastillas|comprimidos|tabletten|xanax|antidepresivos|antidepressivos|antidépresseurs|antidepressiva)\b|\b(?:alcohol|álcool|alcool|alkohol|cerveza|cerveja|bière|bier|melatonina|mélatonine)\b.*\bkratom\b|\bkombinieren\b|\bmezclar\b|\bmisturar\b|\bmélanger\b",
     rf"^(?=.*\b(?:kratom|strain|strains|red vein|red strain|leaf|leaves|powder|capsules|caps)\b).*\b(?:{_NAMED_SUBSTANCES})\b",
-    r"\b(?:take|use|have|keep taking) (?:them |it )?both\b|\bzz+quil\b",
+    r"\b(?:put|started|has|have|got) me on (?!a |an |the |it\b|kratom)[a-z]{4,}\b|\b(?:take|use|have|keep taking) (?:them |it )?both\b|\bzz+quil\b",
     rf"\b{_DRUG_STEM}\b",
     rf"\b(?:{_BRANDS})\b",
     rf"\b(?:take|taking|use|using|mix|mixing|combine|combining|have|having|ok|safe|fine|okay)\b(?: \w+){{0,3}}? (?<!to do )(?:with|alongside|plus) (?:my |some |a |an |the )?(?!(?:{_ARTICLE_WORDS}|{_NOT_A_MIX})\b)[a-z]{{3,}}",
@@ -438,6 +439,7 @@ SPECIAL_RULES = _rx(
     r"\banorexi\w*|\bbulimi\w*|\bbinge eating\b|\bspinal\b|\bwheelchair\b|\bparaly\w*|\bdown(?: s)? syndrome\b|\bsyndrome\b|\bautis\w*|\bcerebral palsy\b|\bdisab\w*|\binjur\w*|\bconcussion\b|\bbrain injury\b",
     r"\brecovering from\b|\breplacement\b|\bpost ?op\w*|\bhospitali[sz]ed\b|\bpulmonary\b|\bfibrosis\b|\bcystic\b|\bemphysema\b|\bbronch\w*|\bheart ?beat\b",
     r"\bdisorders?\b|\b(?:has|have|with|got|diagnosed with|suffers from) (?:ms|mnd|als|copd|ibs|pcos|pots|cfs|me cfs|hiv|gerd|adhd|ptsd|ocd|tbi|afib|chf|ckd)\b",
+    r"\b(?:little |baby |younger |kid |lil )?(?:brother|sister|bro|sis|cousin|nephew|niece|friend|son|daughter|kid|child) (?:is|s|who is|who s) (?:only |just )?(?:1[0-7]|[1-9])\b",
     r"\bbun in the oven\b|\bmiscarri\w*|\bstillbirth\b|\bectopic\b|\bpumping\b|\bmilk supply\b|\bmy milk\b|\bstep ?(?:son|daughter|kid|kids|child|children)\b|\b(?:who is|who s|she is|he is) (?:only )?(?:1[0-7]|[1-9])\b|\b(?:from )?what age\b.{0,30}\b(?:safe|ok|okay|use|take|try)\b|\bhow old\b.{0,30}\b(?:safe|to use|to take|to try)\b",
     r"\bcare home\b|\bnursing home\b|\bassisted living\b|\bresidents\b|\bhospice\b|\bretirement home\b|\bmy pressure\b|\bpressure runs high\b|\bbl\w{1,3}d pressure\b|\bmy nerves\b|\bremission\b|\bthe big c\b|\bankles? swell\w*|\bswollen (?:ankles|legs|feet)\b|\bo?edema\b|\bsickle cell\b|\bthalass\w*|\bh(?:a)?emophilia\b|\bg6pd\b|\bgrand mal\b|\bpetit mal\b|\btonic clonic\b",
     r"\b(?:elevated|high|raised|abnormal|bad|off)\b.{0,20}\b(?:alt|ast|ggt|enzymes?|liver (?:numbers|tests|function)|kidney function|egfr|a1c|labs?|bloodwork|blood work|cholesterol|potassium|sodium)\b|\bbloodwork\b|\bblood work\b|\bblood tests? (?:showed|came back|results)\b",
@@ -496,6 +498,7 @@ DEPENDENCE_RULES = _rx(
     r"\bsmess[oa]\b|\bsmettere\b|\bastinenza\b|\bdipendenza\b|\bstoppen met\b|\bafkick\w*|\bontwenning\w*|\bverslaa?f\w*|\btumigil\b|\bitigil\b|\bhuminto\b|\bcai (?:kratom|nghi[eệ]n)\b|\bng[uư]ng\b|\bng[uừ]ng\b|\bnghi[eệ]n\b|\bodstaw\w*|\buzale[zż]\w*|\brzuci[cćł]\w*|\bb[iı]rak\w*|\byoksunluk\b|\bba[gğ][iı]ml\w*|เลิก",
     r"\bhow (?:do|can|should|would|could) (?:i|we|you|he|she|they|one|someone) (?:stop|quit)\b|\bused to (?:knock|work|help|put)\b.*\b(?:now|anymore|any more|barely|doesn t|does not|not)\b|\bbarely (?:works|working|does anything)\b",
     r"\b(?:can t|cannot|can not) (?:fall asleep|sleep|get to sleep)\b.{0,40}\bunless\b|\bsleep(?:ing)? on my own\b|\bwind (?:down|off) (?:my )?(?:use|kratom|intake)\b|\bgradually\b.{0,30}\b(?:stop|less|reduce|off|down|quit)\b|\breduc\w* (?:my )?(?:use|intake)\b|\b(?:that s|that is|that has|it s|it is|it has) happened to me\b|\bhappening to me\b|\bcontrols? my life\b|\brul(?:es|ing) my life\b|\btaken over my life\b",
+    r"\bget off (?:my |the |his |her )?(?:pain pills|painkillers|opioids|opiates|pills|meds|heroin|methadone|suboxone|oxy\w*|fentanyl|percs?)\b|\b(?:use|using|take|taking) kratom to (?:get off|quit|stop|come off|kick|replace)\b",
     r"\bhelp (?:him|her|them|my \w+) (?:to )?(?:stop|quit|get off|come off|cut down|taper)\b",
     r"\bkratom flu\b|\bthe kicks\b|\bjones(?:ing)?\b|\bfiend(?:ing)?\b|\bkick(?:ing)? (?:kratom|it|the stuff|the habit)\b|\bsince my last (?:cup|dose|one|hit|capsule|caps|time|tea|shot)\b|\bgoosebumps\b|\brunny nose\b|\bneed(?:s|ing)? more (?:and more |of it )?(?:to|for) (?:get|feel|have|sleep)\b",
     r"\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\b(?:in (?:just |only )?(?:a few |a couple of |\d+ )?(?:days?|weeks?|months?)|how (?:long|fast|quickly|soon))\b|\bhow (?:long|fast|quickly|soon)\b.{0,40}\b(?:dependent|dependant|addicted|hooked)\b",

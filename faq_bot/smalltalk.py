@@ -11,7 +11,7 @@ _GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wass
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
 _CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)"
-_FILLER = r"(?:\s+(?:bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
+_FILLER = r"(?:\s+(?:fr|ngl|lol|tho|bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
 
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"^(?:(?:{_GREETING}){_FILLER}\s+)?(?:{pattern}){_FILLER}$"))
@@ -28,6 +28,7 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # ("ok cool, bye"); the strongest intent present wins.
 _WORDS = {
     "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell", "tschüss",
+                "gn", "gnight", "nite", "peace",
                 "tschuss", "adiós", "adios", "tchau", "ciao", "dag", "salam"},
     "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
                "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank"},

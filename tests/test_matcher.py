@@ -51,3 +51,11 @@ def test_a_question_without_content_words_ranks_nothing(engine: Engine) -> None:
 
 def test_terms_fold_phrases_and_drop_stop_words() -> None:
     assert terms("What are the side effects of 7-hydroxymitragynine?") == ["sideeffect", "7oh"]
+
+
+def test_a_phrase_is_folded_only_as_a_whole_word() -> None:
+    # "final take" is the conclusion; "final takeaway" must not become "conclusionaway".
+    from faq_bot.matcher import terms
+
+    assert "conclusionaway" not in terms("what's the article's final takeaway")
+    assert "conclusion" in terms("what's the article's final take")

@@ -43,7 +43,7 @@ STOPWORDS = frozenset(
     sister brother husband wife partner boyfriend girlfriend mum mom dad mother father son
     daughter teacher nurse patient patients client clients lesson class students student
     preparing prepare keeps heard hear told asked sorry obvious silly dumb stupid basic quick
-    simple next kindly examples example name names named call calls called
+    simple next kindly examples example name names named call calls called role roles play plays
     dice dicen diz dit sagt zegt kata dice sobre sur über darüber over tentang sul sulla sui
     sugli segundo según selon laut volgens menurut cosa quoi wat apa qué ce ci ini itu dari
     los las del al os ao aos nos na no da do dos das di della dello dei degli il lo gli

@@ -37,6 +37,7 @@ _SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the 
 _INSTEAD = re.compile(
     r"\b(?:what|which|any|other|recommend\w*|suggest\w*)\b.*\b(?:besides|other than|instead of|"
     r"apart from|aside from|alternatives? to|except|rather than|in place of) kratom\b"
+    r"|\b(?:better|worse|safer|stronger|more effective|less effective) than kratom\b"
 )
 
 

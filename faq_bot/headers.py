@@ -52,17 +52,21 @@ class SecurityHeaders:
         # The widget is embedded by other sites: a same-origin policy would break it.
         script = [*common, ("Cross-Origin-Resource-Policy", "cross-origin")]
         page = [*common, ("Content-Security-Policy", html_policy(settings)), *framed]
-        self._other = [*common, ("Content-Security-Policy", NON_DOCUMENT_POLICY), *framed]
-        self._by_mimetype = {"application/javascript": script, "text/javascript": script,
-                             "text/html": page}
+        other = [*common, ("Content-Security-Policy", NON_DOCUMENT_POLICY), *framed]
+        by_mimetype = {"application/javascript": script, "text/javascript": script,
+                       "text/html": page}
+        # Built once, with and without HSTS, rather than on every response.
+        hsts = [("Strict-Transport-Security", HSTS)]
+        self._other = {False: other, True: [*other, *hsts]}
+        self._by_mimetype = {False: by_mimetype,
+                             True: {m: [*v, *hsts] for m, v in by_mimetype.items()}}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {key.lower(): value for key, value in headers}
             mimetype = present.get("content-type", "").partition(";")[0].strip().lower()
-            wanted = self._by_mimetype.get(mimetype, self._other)
-            if environ.get("wsgi.url_scheme") == "https":
-                wanted = [*wanted, ("Strict-Transport-Security", HSTS)]
+            secure = environ.get("wsgi.url_scheme") == "https"
+            wanted = self._by_mimetype[secure].get(mimetype, self._other[secure])
             headers.extend(kv for kv in wanted if kv[0].lower() not in present)
             return start_response(status, headers, exc_info)
 

@@ -49,14 +49,6 @@ class Exchange:
 Observer = Callable[[Exchange], None]
 
 
-def request_id() -> str | None:
-    """The current request's id (None outside a request)."""
-    if not has_request_context():
-        return None
-    started = request.environ.get(_STARTED)
-    return started[0] if started else None
-
-
 def add_observer(app: Flask, observer: Observer) -> None:
     """Call `observer` with the Exchange of every request `app` answers."""
     app.extensions[_EXTENSION].append(observer)

@@ -20,6 +20,14 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
 
+def _rate_limited(wait: str) -> dict[str, Any]:
+    return {**_error("Rate limited"), "headers": {"Retry-After": {
+        "schema": {"type": "integer"}, "description": wait}}}
+
+
+_LATE_BODY = _error("The body did not arrive within the body deadline")
+
+
 @lru_cache(maxsize=1)
 def _visible_char() -> str:
     # The server refuses a question that is blank once control, format and invisible characters
@@ -60,12 +68,10 @@ def spec() -> dict[str, Any]:
                             "content": {"application/json": {
                                 "schema": {"$ref": "#/components/schemas/Reply"}}}},
                     "400": _error("Not JSON, no question, not a string, empty or blank"),
-                    "408": _error("The body did not arrive within the body deadline"),
+                    "408": _LATE_BODY,
                     "413": _error("Body or question too long (question limit 500 characters)"),
                     "415": _error("Not JSON"),
-                    "429": {**_error("Rate limited"), "headers": {"Retry-After": {
-                        "schema": {"type": "integer"},
-                        "description": "Seconds to wait before asking again"}}},
+                    "429": _rate_limited("Seconds to wait before asking again"),
                 },
             }},
             "/api/v1/feedback": {"post": {
@@ -76,13 +82,11 @@ def spec() -> dict[str, Any]:
                 "responses": {
                     "204": {"description": "Stored; a second vote on a reply replaces the first"},
                     "400": _error("Not JSON, no or bad reply_id, helpful not a boolean"),
-                    "408": _error("The body did not arrive within the body deadline"),
+                    "408": _LATE_BODY,
                     "404": _error("No reply with this id, or it is past the retention period"),
                     "413": _error("Body or comment too long (comment limit 500 characters)"),
                     "415": _error("Not JSON"),
-                    "429": {**_error("Rate limited"), "headers": {"Retry-After": {
-                        "schema": {"type": "integer"},
-                        "description": "Seconds to wait before voting again"}}},
+                    "429": _rate_limited("Seconds to wait before voting again"),
                     "503": _error("The feedback store cannot be reached; try again later"),
                 },
             }},

@@ -84,15 +84,18 @@ class Reply:
                         for n in self.context],
         }
 
+    def _content(self) -> tuple[Any, ...]:
+        # Every field but the id, in field order: what replies of the same content share.
+        return (self.kind, self.text, self.safety, self.source, self.faq_id, self.confidence,
+                self.suggestions, self.topic, self.context)
+
     def with_id(self, reply_id: str) -> Reply:
         """The same reply under another id (a faster dataclasses.replace, for every request)."""
-        return Reply(self.kind, self.text, self.safety, self.source, self.faq_id,
-                     self.confidence, self.suggestions, self.topic, self.context, reply_id)
+        return Reply(*self._content(), reply_id)
 
     def to_json(self) -> str:
         """The reply as the contract's JSON text: compact, UTF-8 kept, keys as in to_dict."""
-        content = (self.kind, self.text, self.safety, self.source, self.faq_id, self.confidence,
-                   self.suggestions, self.topic, self.context)
+        content = self._content()
         rest = _JSON_BY_CONTENT.get(content)
         if rest is None:
             fields = self.to_dict()

@@ -19,8 +19,8 @@ COPY faq_bot/ faq_bot/
 COPY faq_data/ faq_data/
 # `pip install .`, not '.[dev]': no test or lint tools in the image.
 RUN /opt/faq-bot/bin/pip install . \
-    && /opt/faq-bot/bin/python -c "from faq_bot.loader import bundled_data_dir, load_faq; \
-load_faq(bundled_data_dir())"
+    && /opt/faq-bot/bin/python -c "from faq_bot.config import bundled_data_dir; \
+from faq_bot.core.faq.loader import load_faq; load_faq(bundled_data_dir())"
 
 # --- runtime: the same slim base, the virtual environment, and an unprivileged user ----------
 FROM python:3.11-slim
@@ -49,4 +49,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 
 # The same gunicorn settings as `faq-bot serve`: it checks the FAQ first and refuses to start
 # on a bad one, with file:line messages in the container log.
-CMD ["gunicorn", "-c", "python:faq_bot.gunicorn_conf", "faq_bot:create_app()"]
+CMD ["gunicorn", "-c", "python:faq_bot.server.conf", "faq_bot:create_app()"]

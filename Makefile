@@ -11,7 +11,7 @@ EVAL_SETS := $(wildcard tests/eval/*.yaml)
 
 help:
 	@echo "make run    - serve the bundled FAQ on http://127.0.0.1:8000 (gunicorn)"
-	@echo "make test   - lint, check the FAQ, eval the labelled set, run the test suite"
+	@echo "make test   - lint (ruff, import contracts), check the FAQ, eval the labelled sets, run the tests"
 	@echo "make eval   - score every labelled set in tests/eval/"
 	@echo "make bench  - engine and HTTP benchmarks (bench/)"
 	@echo "make load   - 100k mixed requests against gunicorn, then SIGKILL a worker under load"
@@ -33,6 +33,7 @@ run: $(RUN_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/faq-bot check
@@ -47,6 +48,7 @@ tests/browser/node_modules: tests/browser/package.json
 
 test: $(STAMP) tests/browser/node_modules
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/faq-bot check
 	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

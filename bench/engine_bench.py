@@ -20,12 +20,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from faq_bot import safety
-from faq_bot.doses import has_dose_amount
-from faq_bot.engine import Engine
+from faq_bot.config import bundled_data_dir
+from faq_bot.core import safety
+from faq_bot.core.doses import has_dose_amount
+from faq_bot.core.engine import Engine
+from faq_bot.core.faq.loader import load_faq
+from faq_bot.core.normalize import normalise
 from faq_bot.evaluate import read_questions
-from faq_bot.loader import bundled_data_dir, load_faq
-from faq_bot.normalize import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = REPO / "tests" / "eval" / "questions.yaml"

@@ -43,7 +43,7 @@ PATH = "/api/v1/ask"
 TARGET = 0.8
 # Both servers get exactly these gunicorn settings (the package's, as in production); only the
 # app differs.
-GUNICORN = [str(BIN / "gunicorn"), "-c", "python:faq_bot.gunicorn_conf",
+GUNICORN = [str(BIN / "gunicorn"), "-c", "python:faq_bot.server.conf",
             "--pythonpath", str(BENCH)]
 APPS = {"floor": "floor_app:create_app()", "faq-bot": "faq_bot:create_app()"}
 
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds: dict[str, list[Result]] = {name: [] for name in APPS}
     print(f"load: {loader}, {args.connections} connections, {args.rounds} rounds of "
           f"{args.duration:g} s per server, taken in turn, gunicorn -c "
-          f"python:faq_bot.gunicorn_conf with {args.workers} workers, rate limit off, "
+          f"python:faq_bot.server.conf with {args.workers} workers, rate limit off, "
           f"{len(bodies)} questions in turn, 127.0.0.1 only")
     with tempfile.TemporaryDirectory(prefix="faq-bot-bench-") as tmp, \
             contextlib.ExitStack() as servers:

@@ -10,7 +10,7 @@ earn are counted apart) and each worker's resident memory before and after.
 With --kill-worker-at, one worker is sent SIGKILL that many seconds into the run: gunicorn must
 replace it and the service keep answering; only the request in flight on that worker may fail.
 
-gunicorn runs with the package's own settings (`-c python:faq_bot.gunicorn_conf`) except
+gunicorn runs with the package's own settings (`-c python:faq_bot.server.conf`) except
 `--max-requests 0`: recycling workers (every 100 000 requests by default) would hide a leak,
 and the memory figures compare the same processes before and after (--keep-max-requests
 restores it).
@@ -200,7 +200,7 @@ def gunicorn(workers: int, keep_max_requests: bool, logdir: Path) -> Iterator[Se
             "FAQ_BOT_WORKERS": str(workers), "FAQ_BOT_RATELIMIT": "off",
             "FAQ_BOT_CURATION": os.environ.get("FAQ_BOT_CURATION", "off"),
             "FAQ_BOT_RELOAD_INTERVAL": "0", "FAQ_BOT_INSTANCE_DIR": str(logdir / "instance")}
-    cmd = [str(BIN / "gunicorn"), "-c", "python:faq_bot.gunicorn_conf"]
+    cmd = [str(BIN / "gunicorn"), "-c", "python:faq_bot.server.conf"]
     if not keep_max_requests:
         cmd += ["--max-requests", "0"]
     log = logdir / "gunicorn.log"

@@ -1,4 +1,4 @@
-"""The Flask app factory: settings, the FAQ store, and one blueprint per feature."""
+"""The Flask app factory: settings, the FAQ store, one blueprint per channel, then operations."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Flask
 
-from faq_bot import admin, api, errors, feedback, health, openapi, ops, slack, widget
+from faq_bot import ops
+from faq_bot.channels import admin, api, errors, feedback, health, openapi, slack, web
 from faq_bot.config import Settings
+from faq_bot.core.faq.store import FaqStore
 from faq_bot.curation import hooks as curation
 from faq_bot.services import Services
-from faq_bot.store import FaqStore
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -32,12 +33,22 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["faq_bot"] = Services(settings, FaqStore(settings))
+    store = FaqStore(settings.data_dir, country=settings.country, source_url=settings.source_url,
+                     reload_interval=settings.reload_interval)
+    app.extensions["faq_bot"] = Services(settings, store)
     errors.register(app)
     for blueprint in (api.bp, health.bp, openapi.bp, feedback.bp, admin.bp):
         app.register_blueprint(blueprint)
     slack.init_app(app)
-    widget.init_app(app)
+    web.init_app(app)
     curation.init_app(app)
+    _connect_slack_votes(app)
     ops.init_app(app)
     return app
+
+
+def _connect_slack_votes(app: Flask) -> None:
+    # Wired here so that curation knows no channel and Slack knows no curation.
+    cur = curation.curation(app)
+    if cur is not None and slack.EXTENSION in app.extensions:
+        slack.slack_state(app).feedback_hooks.append(cur.queue_vote)

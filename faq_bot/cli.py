@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import click
 
 from faq_bot.config import ConfigError, Settings
-from faq_bot.engine import Engine, QuestionError, validate_question
-from faq_bot.loader import FaqInvalid, check_faq, load_faq
-from faq_bot.replies import Reply
+from faq_bot.core.engine import Engine, QuestionError, validate_question
+from faq_bot.core.faq.loader import FaqInvalid, check_faq, load_faq
+from faq_bot.core.replies import Reply
 
 if TYPE_CHECKING:
     from faq_bot.curation import Curation
@@ -193,6 +193,6 @@ def purge() -> None:
 def serve(gunicorn_args: tuple[str, ...]) -> None:
     """Serve the API with gunicorn (extra arguments go to gunicorn)."""
     _settings()
-    argv = [sys.executable, "-m", "gunicorn", "-c", "python:faq_bot.gunicorn_conf",
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:faq_bot.server.conf",
             *gunicorn_args, "faq_bot:create_app()"]
     os.execv(sys.executable, argv)

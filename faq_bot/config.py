@@ -12,7 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from faq_bot.loader import bundled_data_dir
+
+def bundled_data_dir() -> Path:
+    """The FAQ shipped with the package: inside an installed wheel, or beside a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "faq_data", here.parent / "faq_data"):
+        if (candidate / "faq.yaml").is_file():
+            return candidate
+    return here.parent / "faq_data"
 
 
 class ConfigError(ValueError):

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from faq_bot.doses import find_dose_amounts
-from faq_bot.yamlfile import YamlError, read_yaml
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.faq.yamlfile import YamlError, read_yaml
+from faq_bot.core.replies import visible_strings
+from faq_bot.core.safety.topics import SAFETY_CATEGORIES
 
-SAFETY_CATEGORIES = ("dosing", "interaction", "special_population", "dependence", "emergency",
-                     "injection")
 CATEGORY_KINDS = {
     "in_scope": "answer",
     "dosing": "referral",
@@ -99,15 +99,6 @@ def acceptable(item: Labelled, reply: dict[str, Any]) -> bool:
     if item.category == "out_of_scope":
         return kind != "answer"
     return kind == CATEGORY_KINDS[item.category]
-
-
-def visible_strings(reply: dict[str, Any]) -> list[str]:
-    """Every string of a reply's JSON that a user may see."""
-    source = reply.get("source") or {}
-    out = [reply.get("text") or "", reply.get("safety") or "", source.get("quote") or ""]
-    out += [s.get("question", "") for s in reply.get("suggestions") or []]
-    out += [n.get("text", "") for n in reply.get("context") or []]
-    return out
 
 
 def evaluate(items: list[Labelled], ask: Callable[[str], dict[str, Any]],

@@ -1,19 +1,36 @@
 """What one app instance shares between its blueprints: settings, the FAQ store, and the hooks
-that observe replies (metrics, curation). Kept on `app.extensions`, never in module globals."""
+that observe replies (metrics, logs, curation). Kept on `app.extensions`, never in module
+globals."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app
 
 from faq_bot.config import Settings
-from faq_bot.replies import Reply
-from faq_bot.store import FaqStore
+from faq_bot.core.faq.store import FaqStore
+from faq_bot.core.replies import Reply
+
+log = logging.getLogger("faq_bot.hooks")
 
 ReplyHook = Callable[[Reply, str], None]
 QuestionHook = Callable[[str, Reply, str], None]
+HookFailureListener = Callable[[str], None]
+"""Called with the failed hook's name (operations count it)."""
+
+
+def _no_request_id() -> str | None:
+    return None
+
+
+def hook_name(hook: Callable[..., Any]) -> str:
+    """A short, stable name for a hook: its qualified name, without the module path."""
+    target = getattr(hook, "__func__", hook)
+    return getattr(target, "__qualname__", type(hook).__name__)
 
 
 @dataclass
@@ -23,18 +40,40 @@ class Services:
     settings: Settings
     store: FaqStore
     reply_hooks: list[ReplyHook] = field(default_factory=list)
-    # Observers that also see the question (curation); each keeps only what it may, and none
-    # may raise.
+    # Observers that also see the question (curation); each keeps only what it may.
     question_hooks: list[QuestionHook] = field(default_factory=list)
+    hook_failure_listeners: list[HookFailureListener] = field(default_factory=list)
+    # Set by operations (ops.observe), which owns request ids; the core of a reply needs none.
+    request_id: Callable[[], str | None] = _no_request_id
 
     def ask(self, question: str, channel: str) -> Reply:
-        """Answer through the live engine, then let every hook observe the reply."""
+        """Answer through the live engine, then let every hook observe the reply.
+
+        A hook that raises is logged and counted; the reply, already built, still goes out.
+        """
         reply = self.store.engine.ask(question)
         for hook in self.reply_hooks:
-            hook(reply, channel)
+            try:
+                hook(reply, channel)
+            except Exception:
+                self._hook_failed(hook)
         for question_hook in self.question_hooks:
-            question_hook(question, reply, channel)
+            try:
+                question_hook(question, reply, channel)
+            except Exception:
+                self._hook_failed(question_hook)
         return reply
+
+    def _hook_failed(self, hook: Callable[..., Any]) -> None:
+        name = hook_name(hook)
+        # The traceback names the hook's code; the question text is never logged here.
+        log.exception("reply hook %s failed (request %s); the reply was sent", name,
+                      self.request_id() or "-")
+        for listener in self.hook_failure_listeners:
+            try:
+                listener(name)
+            except Exception:  # a broken counter must not break the reply either
+                log.exception("hook failure listener failed")
 
 
 def services(app: Flask | None = None) -> Services:

@@ -24,10 +24,10 @@ from pg import PostgresServer, postgres_server
 from ports import free_port
 
 from faq_bot import create_app
-from faq_bot.config import Settings
-from faq_bot.engine import Engine
-from faq_bot.knowledge import Faq
-from faq_bot.loader import bundled_data_dir, load_faq
+from faq_bot.config import Settings, bundled_data_dir
+from faq_bot.core.engine import Engine
+from faq_bot.core.faq.loader import load_faq
+from faq_bot.core.faq.model import Faq
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
                 [str(Path(sys.executable).parent / "gunicorn"), "-c",
-                 "python:faq_bot.gunicorn_conf", "faq_bot:create_app()"],
+                 "python:faq_bot.server.conf", "faq_bot:create_app()"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL)
         procs.append(proc)

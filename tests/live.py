@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 APP = "faq_bot:create_app()"
 # The way the Dockerfile and `faq-bot serve` start it: the package's own gunicorn settings.
-GUNICORN = [str(BIN / "gunicorn"), "-c", "python:faq_bot.gunicorn_conf", APP]
+GUNICORN = [str(BIN / "gunicorn"), "-c", "python:faq_bot.server.conf", APP]
 # The plain way from the repository root, which reads ./gunicorn.conf.py.
 GUNICORN_PLAIN = [str(BIN / "gunicorn"), APP]
 FAQ_BOT_SERVE = [str(BIN / "faq-bot"), "serve"]

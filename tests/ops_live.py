@@ -23,7 +23,7 @@ import requests
 from ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-GUNICORN_CONF = "python:faq_bot.gunicorn_conf"
+GUNICORN_CONF = "python:faq_bot.server.conf"
 START_TIMEOUT = 20.0
 
 

@@ -13,14 +13,14 @@ import yaml
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from faq_bot.doses import find_dose_amounts
-from faq_bot.knowledge import Faq
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.faq.model import Faq
 
 ASK = "/api/v1/ask"
 KINDS = {"answer", "referral", "emergency", "clarify", "fallback", "smalltalk"}
 FIELDS = {"id", "kind", "text", "source", "safety", "faq_id", "confidence", "suggestions",
           "topic", "context"}
-# Written independently of faq_bot.doses: digits followed by a unit of amount.
+# Written independently of faq_bot.core.doses: digits followed by a unit of amount.
 DIGIT_AMOUNT = re.compile(
     r"\d+(?:[.,]\d+)?\s*(?:-|to)?\s*\d*\s*(?:g|gr|gms?|grams?|mg|milligrams?|mcg|kg|ml|oz|"
     r"caps?|capsules?|pills?|tablets?|tabs?|tsps?|teaspoons?|tbsps?|tablespoons?|scoops?|"

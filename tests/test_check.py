@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from faq_bot import create_app
-from faq_bot.checker import Problem
 from faq_bot.cli import main
 from faq_bot.config import Settings
-from faq_bot.loader import FaqInvalid, check_faq
+from faq_bot.core.faq.checker import Problem
+from faq_bot.core.faq.loader import FaqInvalid, check_faq
 
 SMALL_FAQ = """\
 # Two entries, enough for every check to have something to look at.

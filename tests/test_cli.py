@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from flask.testing import FlaskClient
 
 from faq_bot.cli import main
-from faq_bot.knowledge import Faq
+from faq_bot.core.faq.model import Faq
 
 FAQ_BOT = str(Path(sys.executable).parent / "faq-bot")
 

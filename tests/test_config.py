@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from faq_bot.config import ConfigError, Settings
-from faq_bot.loader import bundled_data_dir
+from faq_bot.config import ConfigError, Settings, bundled_data_dir
 
 
 def test_defaults_from_an_empty_environment() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from faq_bot.doses import find_dose_amounts
-from faq_bot.knowledge import Faq
-from faq_bot.loader import check_faq
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.faq.loader import check_faq
+from faq_bot.core.faq.model import Faq
 
 # entry -> the notes it must carry (issue 8's minimum)
 REQUIRED = {

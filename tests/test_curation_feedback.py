@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from slack_helpers import BOT_TOKEN, SECRET, FakeSlack, signed_headers
 
 from faq_bot import create_app
+from faq_bot.channels.slack import slack_state
 from faq_bot.config import Settings
 from faq_bot.curation.hooks import curation
 from faq_bot.curation.store import EventRow, utcnow
-from faq_bot.slack import slack_state
 
 ANSWERED = "What is kratom?"
 FORM = "application/x-www-form-urlencoded"

@@ -82,7 +82,7 @@ def test_the_command_is_gunicorn_with_the_package_settings(
         dockerfile: DockerfileParser, stages: list[list[dict[str, Any]]]) -> None:
     assert not values(stages[-1], "ENTRYPOINT")
     cmd = json.loads(dockerfile.cmd)
-    assert cmd == ["gunicorn", "-c", "python:faq_bot.gunicorn_conf", "faq_bot:create_app()"]
+    assert cmd == ["gunicorn", "-c", "python:faq_bot.server.conf", "faq_bot:create_app()"]
 
 
 def test_it_listens_on_all_interfaces_on_the_exposed_port(dockerfile: DockerfileParser,
@@ -147,9 +147,9 @@ def test_an_installed_copy_finds_its_bundled_faq(wheel: Path, tmp_path: Path) ->
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); "
-            "import faq_bot.loader as loader; "
-            "faq = loader.load_faq(loader.bundled_data_dir()); "
-            "print(json.dumps([loader.__file__, str(loader.bundled_data_dir()), "
+            "import faq_bot.config as config, faq_bot.core.faq.loader as loader; "
+            "faq = loader.load_faq(config.bundled_data_dir()); "
+            "print(json.dumps([loader.__file__, str(config.bundled_data_dir()), "
             "len(faq.entries)]))")
     result = subprocess.run([sys.executable, "-c", code, str(site)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)

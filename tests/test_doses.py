@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq_bot.doses import find_dose_amounts, has_dose_amount
+from faq_bot.core.doses import find_dose_amounts, has_dose_amount
 
 AMOUNTS = [
     # (text, the amount it holds)

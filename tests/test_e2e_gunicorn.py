@@ -24,7 +24,7 @@ from live import (
 )
 from ports import free_port
 
-from faq_bot.knowledge import Faq
+from faq_bot.core.faq.model import Faq
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def start(cmd: list[str], cwd: Path, tmp: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """gunicorn -c python:faq_bot.gunicorn_conf, run away from the repository root."""
+    """gunicorn -c python:faq_bot.server.conf, run away from the repository root."""
     tmp = tmp_path_factory.mktemp("packaged")
     yield from start(GUNICORN, tmp, tmp)
 

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from faq_bot.doses import find_dose_amounts
-from faq_bot.engine import Engine
-from faq_bot.knowledge import Entry, Faq
-from faq_bot.loader import fold_article_text
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.engine import Engine
+from faq_bot.core.faq.loader import fold_article_text
+from faq_bot.core.faq.model import Entry, Faq
 
 CASES = [
     # question, kind, faq_id (for answers) or topic

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from faq_bot import safety
-from faq_bot.doses import find_dose_amounts
-from faq_bot.engine import MAX_QUESTION_CHARS, Engine, QuestionError, validate_question
-from faq_bot.replies import KINDS, Reply
+from faq_bot.core import safety
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.engine import MAX_QUESTION_CHARS, Engine, QuestionError, validate_question
+from faq_bot.core.replies import KINDS, Reply
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

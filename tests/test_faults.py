@@ -147,7 +147,7 @@ def test_broken_data_stops_the_start_with_a_clear_message(damage: Break, faq_cop
     assert not listening(port)
 
 
-# --- open findings (strict xfails: they fail the day they are fixed) ---------------------------
+# --- findings of the hardening work, fixed and kept as regression tests -------------------------
 
 @pytest.mark.parametrize("line", ["note: !custom value", "note: 2001-13-45"],
                          ids=["unknown-tag", "impossible-date"])

@@ -11,7 +11,7 @@ from ops_live import Gunicorn
 
 from faq_bot import create_app
 from faq_bot.config import Settings
-from faq_bot.headers import NON_DOCUMENT_POLICY
+from faq_bot.ops.headers import NON_DOCUMENT_POLICY
 
 EVERY_KIND = [
     ("GET", "/", 200),

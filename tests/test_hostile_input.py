@@ -4,8 +4,8 @@ on the static routes, script in questions, odd methods, query strings on POST, a
 stalls mid-body. Every case must get a 4xx or a safe 200: never a 5xx, never a trace, never a
 file from outside the static folder, never the user's markup echoed back.
 
-The table of cases and what each gets is in docs/hardening.md. Findings that are not fixed yet
-are strict xfails: each turns into a failure the day it is fixed, so the mark comes off.
+The table of cases and what each gets is in docs/hardening.md. Every finding there is fixed; its
+test stays here as an ordinary regression test.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ops_live import Gunicorn, start_gunicorn, wait_for
 
 from faq_bot import create_app
 from faq_bot.config import Settings
-from faq_bot.replies import KINDS
+from faq_bot.core.replies import KINDS
 
 MB = 1 << 20
 # Markers that must never come back: our own source, the repository's files, the system's.
@@ -384,7 +384,7 @@ def test_a_stalled_client_is_told_what_went_wrong_in_json(stalled_server: Gunico
     assert "seconds" in error["message"]
 
 
-# --- open findings (strict xfails: they fail the day they are fixed) ---------------------------
+# --- findings of the hardening work, fixed and kept as regression tests -------------------------
 
 @pytest.fixture
 def plain_app(tmp_path: Path) -> Iterator[Flask]:

@@ -11,7 +11,7 @@ from ports import free_port
 
 from faq_bot import create_app
 from faq_bot.config import ConfigError, Settings
-from faq_bot.ratelimit import limit_endpoint, per_client
+from faq_bot.ops.ratelimit import limit_endpoint, per_client
 
 ASK = {"question": "What is kratom?"}
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from faq_bot.knowledge import Faq
-from faq_bot.loader import FaqInvalid, bundled_data_dir, load_faq
-from faq_bot.yamlfile import YamlError, read_yaml
+from faq_bot.config import bundled_data_dir
+from faq_bot.core.faq.loader import FaqInvalid, load_faq
+from faq_bot.core.faq.model import Faq
+from faq_bot.core.faq.yamlfile import YamlError, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 HEADINGS = [

@@ -14,7 +14,7 @@ from slack_helpers import SECRET, signed_headers
 
 from faq_bot import create_app
 from faq_bot.config import Settings
-from faq_bot.scrub import scrub
+from faq_bot.core.scrub import scrub
 
 PRIVATE_QUESTION = ("I'm jane.doe@example.com, call +1 (555) 123-4567 or 07700 900123: "
                     "what is kratom?")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from faq_bot.engine import Engine
-from faq_bot.matcher import terms
+from faq_bot.core.engine import Engine
+from faq_bot.core.matcher import terms
 
 
 @pytest.mark.parametrize(("question", "entry_id"), [
@@ -55,7 +55,7 @@ def test_terms_fold_phrases_and_drop_stop_words() -> None:
 
 def test_a_phrase_is_folded_only_as_a_whole_word() -> None:
     # "final take" is the conclusion; "final takeaway" must not become "conclusionaway".
-    from faq_bot.matcher import terms
+    from faq_bot.core.matcher import terms
 
     assert "conclusionaway" not in terms("what's the article's final takeaway")
     assert "conclusion" in terms("what's the article's final take")

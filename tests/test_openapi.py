@@ -14,8 +14,8 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from faq_bot.knowledge import Faq
-from faq_bot.replies import ReplyBuilder
+from faq_bot.core.faq.model import Faq
+from faq_bot.core.replies import ReplyBuilder
 
 SPEC_URI = "urn:faq-bot:openapi"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -35,8 +35,7 @@ BY_KIND = {
 def spec() -> dict[str, Any]:
     """The served OpenAPI document."""
     from faq_bot import create_app
-    from faq_bot.config import Settings
-    from faq_bot.loader import bundled_data_dir
+    from faq_bot.config import Settings, bundled_data_dir
 
     app = create_app(Settings(data_dir=bundled_data_dir(), ratelimit=None, reload_interval=0,
                               curation=False))

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from faq_bot import create_app
-from faq_bot.config import Settings
-from faq_bot.doses import find_dose_amounts
-from faq_bot.engine import Engine
-from faq_bot.loader import bundled_data_dir, load_faq
+from faq_bot.config import Settings, bundled_data_dir
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.engine import Engine
+from faq_bot.core.faq.loader import load_faq
 
 KINDS = {"answer", "referral", "emergency", "clarify", "fallback", "smalltalk"}
 LIMIT = 500

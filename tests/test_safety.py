@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq_bot.safety import assess
+from faq_bot.core.safety import assess
 
 REFERRALS = {
     "dosing": [

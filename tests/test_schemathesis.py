@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from ops_live import Gunicorn, start_gunicorn
 
-from faq_bot.openapi import spec
+from faq_bot.channels.openapi import spec
 
 ST = Path(sys.executable).parent / "st"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))

@@ -21,13 +21,13 @@ from ports import free_port
 from slack_helpers import BOT_TOKEN, SECRET, FakeSlack, redis_server, signed_headers
 
 from faq_bot import create_app
+from faq_bot.channels.slack import slack_state, strip_mentions
+from faq_bot.channels.slack.blocks import render_reply, unescape
+from faq_bot.channels.slack.dedupe import MemoryDedupe, RedisDedupe
 from faq_bot.config import Settings
-from faq_bot.doses import has_dose_amount
-from faq_bot.replies import Reply, ReplyBuilder
+from faq_bot.core.doses import has_dose_amount
+from faq_bot.core.replies import Reply, ReplyBuilder
 from faq_bot.services import services
-from faq_bot.slack import slack_state, strip_mentions
-from faq_bot.slack_blocks import render_reply, unescape
-from faq_bot.slack_dedupe import MemoryDedupe, RedisDedupe
 
 REPO = Path(__file__).resolve().parent.parent
 FORM = "application/x-www-form-urlencoded"

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from faq_bot.config import Settings
+from faq_bot.core.matcher import Matcher
+from faq_bot.core.replies import Reply
 from faq_bot.curation.recorder import FailureHook, Recorder, kept_comment, short_error
 from faq_bot.curation.report import Report, build_report
 from faq_bot.curation.store import (
@@ -25,8 +27,6 @@ from faq_bot.curation.store import (
     retention_cutoff,
     utcnow,
 )
-from faq_bot.matcher import Matcher
-from faq_bot.replies import Reply
 
 __all__ = ["Curation", "CurationUnavailable", "Report", "SchemaTooNew"]
 

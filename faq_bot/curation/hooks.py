@@ -1,13 +1,12 @@
-"""Connects curation to one app: replies are recorded through a Services hook, Slack votes
-through the Slack feedback hooks, and failures are counted in the app's metrics. With
-FAQ_BOT_CURATION=off nothing is recorded and no database is opened. (The feedback and admin
-blueprints are registered by the app factory with the others.)"""
+"""Connects curation to one app: replies are recorded through a Services hook and failures are
+counted in the app's metrics. With FAQ_BOT_CURATION=off nothing is recorded and no database is
+opened. (The app factory registers the feedback and admin blueprints and hands Slack's votes to
+`Curation.queue_vote`: curation knows no channel.)"""
 
 from __future__ import annotations
 
 from flask import Flask, current_app
 
-from faq_bot import slack
 from faq_bot.curation import Curation
 from faq_bot.services import services
 
@@ -27,9 +26,9 @@ def _count_failure(app: Flask, reason: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Record the replies and Slack votes of `app`, unless curation is off.
+    """Record the replies of `app`, unless curation is off.
 
-    Call after slack.init_app; the migration and purge at start never fail the start.
+    The migration and purge at start never fail the start.
     """
     settings = services(app).settings
     if not settings.curation:
@@ -38,5 +37,3 @@ def init_app(app: Flask) -> None:
     cur.start()
     app.extensions[EXTENSION] = cur
     services(app).question_hooks.append(cur.observe)
-    if slack.EXTENSION in app.extensions:
-        slack.slack_state(app).feedback_hooks.append(cur.queue_vote)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from faq_bot.core.replies import Reply
+from faq_bot.core.safety import assess
+from faq_bot.core.scrub import scrub
 from faq_bot.curation.store import Database, EventRow, Vote, retention_cutoff, utcnow
-from faq_bot.replies import Reply
-from faq_bot.safety import assess
-from faq_bot.scrub import scrub
 
 log = logging.getLogger("faq_bot.curation")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from faq_bot.core.replies import KINDS
 from faq_bot.curation.report import SAFETY, Report
-from faq_bot.replies import KINDS
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("text", "json", "html")
 
 KIND_COLOURS = {"answer": "#2e7d32", "referral": "#e65100", "emergency": "#c62828",

@@ -13,10 +13,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
+from faq_bot.core.matcher import Matcher, terms
+from faq_bot.core.normalize import normalise
+from faq_bot.core.replies import KINDS
 from faq_bot.curation.store import Database, events, feedback, utcnow
-from faq_bot.matcher import Matcher, terms
-from faq_bot.normalize import normalise
-from faq_bot.replies import KINDS
 
 UNANSWERED = ("clarify", "fallback")
 SAFETY = ("referral", "emergency")

@@ -20,17 +20,17 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from faq_bot.checker import Problem
+from faq_bot.core.doses import find_dose_amounts
+from faq_bot.core.faq.checker import Problem
+from faq_bot.core.faq.loader import check_faq
+from faq_bot.core.faq.model import Faq
+from faq_bot.core.matcher import terms
+from faq_bot.core.normalize import normalise
+from faq_bot.core.safety import assess
+from faq_bot.core.scope import out_of_scope_reason
+from faq_bot.core.scrub import has_placeholder
+from faq_bot.core.smalltalk import smalltalk_intent
 from faq_bot.curation.report import Report
-from faq_bot.doses import find_dose_amounts
-from faq_bot.knowledge import Faq
-from faq_bot.loader import check_faq
-from faq_bot.matcher import terms
-from faq_bot.normalize import normalise
-from faq_bot.safety import assess
-from faq_bot.scope import out_of_scope_reason
-from faq_bot.scrub import has_placeholder
-from faq_bot.smalltalk import smalltalk_intent
 
 # Below this matcher score the nearest entry is a guess, not a need the entry answers.
 MIN_SCORE = 0.3

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from widget_page import Widget, WidgetSetup, axe_violations, fulfil
 
-from faq_bot.knowledge import Faq
+from faq_bot.core.faq.model import Faq
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

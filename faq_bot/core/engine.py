@@ -1,0 +1,95 @@
+"""The answering pipeline: validate, screen for safety, small talk, scope, then match.
+
+The order is the product's promise: nothing the matcher or the FAQ holds is consulted until the
+safety screen has let the question through.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from faq_bot.core import safety
+from faq_bot.core.faq.model import Faq
+from faq_bot.core.matcher import Matcher, Thresholds
+from faq_bot.core.normalize import clean, normalise
+from faq_bot.core.replies import Reply, ReplyBuilder, new_id
+from faq_bot.core.scope import out_of_scope_reason
+from faq_bot.core.smalltalk import smalltalk_intent
+
+MAX_QUESTION_CHARS = 500
+
+
+class QuestionError(ValueError):
+    """A question the service cannot take, with the contract's error code and HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def validate_question(question: object) -> str:
+    """The question as text, or QuestionError saying what is wrong and how to fix it."""
+    if question is None:
+        raise QuestionError("missing_question", 'The body needs a "question" field, e.g. '
+                            '{"question": "What is kratom?"}.')
+    if not isinstance(question, str):
+        raise QuestionError("invalid_question",
+                            f'"question" must be a string, not {type(question).__name__}.')
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError("question_too_long",
+                            f"The question is {len(question)} characters long; the limit is "
+                            f"{MAX_QUESTION_CHARS}. Shorten it and ask again.", 413)
+    if not clean(question).strip():
+        raise QuestionError("empty_question",
+                            '"question" is empty; type a question, e.g. "What is kratom?".')
+    return question
+
+
+class Engine:
+    """Turns any question into one Reply from a loaded FAQ. Safe to share between threads."""
+
+    def __init__(self, faq: Faq, thresholds: Thresholds | None = None,
+                 memo_size: int = 4096) -> None:
+        self.faq = faq
+        self.replies = ReplyBuilder(faq)
+        self.matcher = Matcher(faq.entries, thresholds)
+        self.thresholds = self.matcher.thresholds
+        # FAQ traffic repeats itself ("what is kratom?"). The decision for a question depends
+        # only on its text and this engine's (immutable) FAQ, so it is remembered per engine;
+        # each reply still gets its own id.
+        self._decide = lru_cache(maxsize=memo_size)(self._decide_uncached)
+
+    def ask(self, question: str) -> Reply:
+        """Answer one question (already validated) with the reply the contract prescribes."""
+        return self._decide(question).with_id(new_id())
+
+    def _decide_uncached(self, question: str) -> Reply:
+        verdict = safety.assess(question)
+        if verdict is not None:
+            if verdict.kind == "emergency":
+                return self.replies.emergency(verdict.topic)
+            return self.replies.referral(verdict.topic)
+        intent = smalltalk_intent(question)
+        if intent is not None:
+            return self.replies.smalltalk(intent)
+        if not normalise(question):
+            return self.replies.fallback("empty", [], 0.0)
+        reason = out_of_scope_reason(question)
+        if reason is not None:
+            return self.replies.fallback(reason, [], 0.0)
+        return self._match(question)
+
+    def _match(self, question: str) -> Reply:
+        t = self.thresholds
+        ranked = self.matcher.rank(question)
+        if not ranked:
+            return self.replies.fallback("default", [], 0.0)
+        top = ranked[0]
+        if top.score >= t.answer:
+            return self.replies.answer(top.entry, top.score)
+        # Below the answer line but close to several entries: offer them rather than guess.
+        close = [c.entry for c in ranked[:3] if c.score >= t.clarify]
+        if len(close) > 1:
+            return self.replies.clarify(close, top.score)
+        suggestions = [c.entry for c in ranked[:3] if c.score >= t.suggest]
+        return self.replies.fallback("default", suggestions, top.score)

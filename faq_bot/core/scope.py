@@ -1,0 +1,55 @@
+"""Questions the FAQ must never answer even when they share its words: where to buy, which
+vendor or brand, prices, and the law. They get the fallback, with a reason."""
+
+from __future__ import annotations
+
+import re
+
+from faq_bot.core.normalize import normalise
+
+_VENDOR = re.compile(
+    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|vendor|vendors|seller|sellers|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
+    r"|\bwhere (?:can|do|should|to) (?:i |you |one )?(?:get|find|buy|order)\b"
+    r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
+)
+_LEGAL = re.compile(
+    r"\b(?:legal|illegal|legality|legally|law|laws|lawful|banned|ban|bans|prohibited|outlawed|controlled substance|scheduled|schedule [i1v]+|dea|arrested|police|customs|allowed in|permitted in|decriminali[sz]ed|prescription required|age limit|age restriction|plane|planes|flight|flights|fly with|flying with|airport|tsa|travel\w*|border|abroad|carry on|luggage)\b"
+)
+# Topics near the article's words that it does not cover; listed so they never match an entry.
+_UNCOVERED = re.compile(
+    r"\b(?:employer|employers|my boss|workplace|my job|at work|(?:will|would|could|can|might|do|does) (?:my \w+|they|anyone|anybody|someone|somebody|people|the \w+|he|she|work) find out|drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot)|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest\w*|recipe|pets?|dogs?|cats?|horses?)\b"
+)
+
+
+# Other remedies asked about on their own: the article covers kratom only.
+_OTHER_REMEDY = re.compile(
+    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
+)
+# General sleep advice, asked without kratom: not what the article is about.
+_SLEEP_TIPS = re.compile(
+    r"\b(?:tips?|advice|ways?|tricks?|hacks?|how (?:can i|do i|to|should i)|help me)\b(?: \w+){0,4} (?:fall(?:ing)? asleep|sleep (?:better|faster|more|well|through)|stay(?:ing)? asleep|get (?:to sleep|more sleep|better sleep))\b"
+    r"|\bwithout (?:taking )?(?:anything|any (?:pills|meds|drugs|supplements))\b"
+)
+_SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the author of|are the authors of)\b|\bhow (?:do|can) i get to\b|\bflights? to\b|\bvisit(?:ing)? (?:bali|borneo|indonesia|thailand|malaysia|asia)\b|\bholiday\b|\bvacation\b|\btrip to\b|\bwho (?:discovered|discoverd|invented|found|named|first described)\b|\bchemical (?:formula|structure)\b|\bmolecular (?:formula|weight|structure)\b|\bwhat time is it\b|\bwhat is the time\b|\bwhat day is it\b|\btoday s date\b|\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
+
+
+# Other remedies asked for by name of kratom: "what helps with sleep besides kratom".
+_INSTEAD = re.compile(
+    r"\b(?:what|which|any|other|recommend\w*|suggest\w*)\b.*\b(?:besides|other than|instead of|"
+    r"apart from|aside from|alternatives? to|except|rather than|in place of) kratom\b"
+    r"|\b(?:better|worse|safer|stronger|more effective|less effective) than kratom\b"
+)
+
+
+def out_of_scope_reason(question: str) -> str | None:
+    """'vendor', 'legal' or 'default' when the question is one the FAQ must not answer, else None."""
+    text = normalise(question)
+    if _VENDOR.search(text):
+        return "vendor"
+    if _LEGAL.search(text):
+        return "legal"
+    if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text) or _INSTEAD.search(text):
+        return "default"
+    if "kratom" not in text and (_OTHER_REMEDY.search(text) or _SLEEP_TIPS.search(text)):
+        return "default"
+    return None

@@ -1,0 +1,70 @@
+"""Small talk: greetings, thanks, goodbyes and "what can you do". Only a message that is
+nothing but small talk gets a small-talk reply; "hi, what is kratom?" is a question."""
+
+from __future__ import annotations
+
+import re
+
+from faq_bot.core.normalize import normalise
+
+_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|(?:is )?any ?(?:one|body) (?:there|here|home)"
+_THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
+_GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|what (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) can you (?:help (?:me )?with|answer|do)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)"
+_FILLER = r"(?:\s+(?:fr|ngl|lol|tho|bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
+
+INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"^(?:(?:{_GREETING}){_FILLER}\s+)?(?:{pattern}){_FILLER}$"))
+    for name, pattern in (
+        ("greeting", _GREETING),
+        ("thanks", _THANKS),
+        ("goodbye", _GOODBYE),
+        ("capabilities", _CAPABILITIES),
+    )
+)
+
+
+# A message made only of these words is small talk even in combinations the patterns miss
+# ("ok cool, bye"); the strongest intent present wins.
+_WORDS = {
+    "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell", "tschüss",
+                "gn", "gnight", "nite", "peace",
+                "tschuss", "adiós", "adios", "tchau", "ciao", "dag", "salam"},
+    "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
+               "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank"},
+    "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
+                 "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
+}
+_FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you", "so", "much",
+                 "very", "a", "lot", "mate", "man", "dude", "bot", "all", "for", "it", "the",
+                 "help", "that", "see", "ya", "again", "alright", "k", "kk", "perfect", "there",
+                 "was", "is", "really", "helpful", "super", "legend", "champ", "brilliant", "lovely",
+                 "qué", "que", "tal", "ça", "va", "tudo", "bem", "wie", "gehts", "geht", "es",
+                 "gracias", "obrigado", "obrigada", "merci", "danke", "helped", "have", "one", "ta",
+                 "now", "your", "been", "today", "doing", "terima", "kasih", "banyak",
+                 "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
+                 "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
+                 "day", "weekend", "evening", "and", "take", "care"}
+
+
+# Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
+_CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
+_ASKS = re.compile(r"\?|\b(?:what|how|why|when|where|which|who|can|could|should|would|is|are|does|do|did|will|may|might|tell|explain how)\b")
+
+
+def smalltalk_intent(question: str) -> str | None:
+    """The small-talk intent of a whole message, or None when it asks something else."""
+    text = normalise(question)
+    for name, pattern in INTENTS:
+        if pattern.match(text):
+            return name
+    closing = _CLOSING.match(text)
+    if closing and not _ASKS.search(question.lower()) and not _ASKS.search(text):
+        return "goodbye" if "bye" in closing.group(0) else "thanks"
+    words = set(text.split())
+    known = set().union(*_WORDS.values()) | _FILLER_WORDS
+    if words and words <= known:
+        for name, vocab in _WORDS.items():
+            if words & vocab:
+                return name
+    return None

@@ -109,3 +109,22 @@ def test_read_yaml_refuses_a_repeated_key_at_its_line(tmp_path: Path) -> None:
     with pytest.raises(YamlError) as info:
         read_yaml(file)
     assert (info.value.file, info.value.line) == (file, 3)
+
+
+def test_an_answer_names_help_lines_by_placeholder_filled_per_country(data_dir: Path) -> None:
+    us = load_faq(data_dir, country="US").by_id["abuse-and-dependence"].answer
+    gb = load_faq(data_dir, country="GB").by_id["abuse-and-dependence"].answer
+    assert "1-800-662-4357" in us and "0300 123 6600" not in us
+    assert "0300 123 6600" in gb
+    assert "{" not in us + gb
+
+
+def test_an_answer_with_an_unknown_placeholder_is_refused_at_its_line(faq_copy: Path) -> None:
+    faq_file = faq_copy / "faq.yaml"
+    text = faq_file.read_text(encoding="utf-8")
+    faq_file.write_text(text.replace("or call the {helpline}.", "or call the {hotline}.", 1),
+                        encoding="utf-8")
+    with pytest.raises(FaqInvalid) as caught:
+        load_faq(faq_copy)
+    message = str(caught.value)
+    assert f"{faq_file}:" in message and "{hotline}" in message

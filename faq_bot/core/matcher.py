@@ -311,6 +311,7 @@ class Matcher:
             owner = self._owner[i]
             if score > best[owner]:
                 best[owner] = score
-        ranked = [Candidate(entry, best[i]) for i, entry in enumerate(self.entries)]
+        # The weights add up to one; rounding can leave a perfect match a hair above it.
+        ranked = [Candidate(entry, min(1.0, best[i])) for i, entry in enumerate(self.entries)]
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked

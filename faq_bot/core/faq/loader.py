@@ -6,6 +6,7 @@ last good FAQ on reload) rather than answer from a half-valid FAQ.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,8 @@ def _load(data_dir: Path, country: str | None,
         digest.update(article_text.encode())
     notes = _notes(ck, docs["sources.yaml"])
     policy = _policy(ck, docs["policy.yaml"], notes, country)
-    entries = _entries(ck, docs["faq.yaml"], article, notes)
+    contacts = dict(policy.contacts) if policy is not None else {}
+    entries = _entries(ck, docs["faq.yaml"], article, notes, contacts)
     if policy is not None:
         known = {e.id for e in entries}
         for i, starter in enumerate(policy.starters):
@@ -239,11 +241,11 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
         ck.add(doc, ("starter_questions",), "policy: 'starter_questions' must be a list of FAQ ids")
         starters = []
     return Policy(safety_line, country, referral, emergency, fallback_title, fallback, clarify,
-                  smalltalk, tuple(starters))
+                  smalltalk, tuple(starters), tuple(filled.items()))
 
 
 def _entries(ck: Checker, doc: YamlDoc, article: Article | None,
-             notes: dict[str, ContextNote]) -> tuple[Entry, ...]:
+             notes: dict[str, ContextNote], contacts: dict[str, str]) -> tuple[Entry, ...]:
     data = _mapping(ck, doc)
     items = data.get("entries")
     if not isinstance(items, list) or not items:
@@ -288,6 +290,10 @@ def _entries(ck: Checker, doc: YamlDoc, article: Article | None,
             ck.no_dose(doc, (*where, "question"), question, f"{what}: the question")
         if answer:
             ck.no_dose(doc, (*where, "answer"), answer, f"{what}: the answer")
+            ck.placeholders(doc, (*where, "answer"), answer, f"{what}: the answer")
+            if contacts:
+                with contextlib.suppress(KeyError, IndexError, ValueError):
+                    answer = answer.format(**contacts)  # a bad name is reported just above
         if quote:
             ck.no_dose(doc, (*where, "source", "quote"), quote, f"{what}: the quote")
         if article is not None and section is not None:

@@ -58,6 +58,9 @@ class Policy:
     clarify: str
     smalltalk: dict[str, str]
     starters: tuple[str, ...] = ()
+    # The deployment's help lines ({emergency}, {crisis}, {poison}, {helpline}), which FAQ
+    # answers may name too: the numbers differ by country, so no answer spells one out.
+    contacts: tuple[tuple[str, str], ...] = ()
 
     def referral_for(self, topic: str) -> PolicyReply:
         """The referral reply for `topic`, or the dosing one for a topic with no text of its own."""

@@ -124,7 +124,7 @@ EMERGENCY_RULES: list[tuple[str, re.Pattern[str]]] = [
         "self_harm",
         _rx(
             r"\bsuicid\w*",
-            r"\bkill(?:ing)? (?:my ?self|myself)\b|\bkill me\b|(?<!\bis )(?<!\bare )(?<!\bs )\bkilling me\b|\bkms\b|\bunalive\w*|\boff myself\b|\b(?:lethal|fatal|deadly)\b",
+            r"\bkill(?:ing)? (?:my ?self|myself)\b|\bkill me\b|(?<!\bis )(?<!\bare )(?<!\bs )\bkilling me\b|\bkms\b|\bunalive\w*|\boff myself\b|\b(?:lethal|fatal|deadly) (?:dose|amount|quantity)\b",
             r"\bend(?:ing)? (?:my|it|it all|my own) ?(?:life|all)?\b.*\b(?:life|all|tonight|now|forever)\b",
             r"\bend (?:my|it) all\b|\bend it all\b|\bend my life\b|\btake my (?:own )?life\b",
             r"\b(?:want|wanna|going|plan|planning|thinking about|thought about) (?:to )?(?:die|dying|be dead|not be here)\b",
@@ -496,20 +496,18 @@ DEPENDENCE_RULES = _rx(
     r"\bsobri\w*|\b(?:na|aa) meetings?\b|\bnarcotics anonymous\b|\bmy sponsor\b|\bclean time\b|\b(?:years?|months?|days?) clean\b",
     r"\brehab\b|\brecovery\b|\bin recovery\b|\brelaps\w*|\bcravings?\b|\bsober\w*|\bsubstance use disorder\b|\bsud\b|\bclean from\b",
     r"\btr(?:y|ied|ying) to (?:stop|quit|cut|get off|come off)\b|\bkeep (?:going back|relapsing|coming back|using it|taking it)\b|\bgo(?:ing)? back to (?:it|kratom)\b",
-    r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",
+    r"\b(?:i|my body|my brain|i am|am i|he|she|he is|she is|my \w+|my \w+ is) (?:\w+ )?depend(?:s|ent|ant|ing)? on (?:it|kratom|this stuff)\b|\btolerance\b|\bde plus en plus\b|\bcada vez m[aá]is?\b|\bimmer mehr\b|\bsempre di pi[uù]\b|\bneed (?:more and more|more|a lot more|higher|bigger)\b.{0,40}\b(?:feel|work|effect|sleep|same)\b",
     r"\buntil i (?:take|have|get|use) (?:my|some|it|kratom)\b|\b(?:stopped|quit|quitting|stopping) (?:\w+ ){0,3}(?:ago|days?|weeks?|months?)\b|\bsince (?:i )?(?:stopped|quit)\b",
     r"\baddict\w*\b.*\bif i\b|\bif i\b.*\baddict\w*|\bstop(?:s|ped)? working\b|\bnot working (?:anymore|any more|like before)\b|\bdoes not work (?:anymore|any more|like it used to)\b|\bwears? off (?:faster|sooner|quicker)\b",
     r"\b(?:my|his|her|their) (?:kratom )?use\b.*\b(?:problem|out of control|too much|habit)\b|\bturned into a problem\b|\bproblem with kratom\b|\bwhen i (?:have not|haven t|do not|don t|did not|didn t) (?:had|have|take|taken|used|use) (?:my |any )?(?:kratom|it)\b",
-    r"\b(?:dependence|withdrawal)\b.*\b(?:similar|same as|compared|versus|vs|like opioid)\b",
     r"\b(?:can not|cannot|can t) (?:sleep|function|cope) (?:at all |anymore |any more )?without\b|\bis (?:that|this|it) (?:dependence|addiction|withdrawal|a dependency)\b",
     r"\bstop needing\b|\bfeel normal\b|\bneed (?:kratom|it) (?:just )?to (?:function|feel|sleep|fall asleep|get to sleep|get through|get by|work|live)\b|\b(?:can not|cannot) (?:function|sleep|live|cope) without (?:it|kratom)\b|\bwithout (?:my|it|kratom) i (?:feel|get|can not)\b",
     r"\bsince (?:i )?(?:stopped|quit)\b|\bafter (?:i )?(?:stopped|quit)\b|\bsleep without (?:it|kratom)\b",
     r"\b(?:like|as (?:much|well) as) it used to\b|\bdoes not (?:knock me out|work|hit|do (?:anything|much|it)) (?:like|as|anymore|any more)\b|\b(?:on )?(?:the )?days? (?:i|he|she|they) (?:do not|don t|does not|doesn t|skip|miss|go without)\b|\bwhen (?:i|he|she) go(?:es)? without\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|a few|a couple of|couple of|several) (?:days?|nights?|weeks?) without (?:it|kratom)\b|\bgot a hold (?:of|on) (?:me|him|her|them)\b|\bhas a hold (?:of|on)\b|\bgot (?:its )?hooks in\b|\bget (?:myself|himself|herself|themselves|me|him|her|them) off (?:of )?(?:it|kratom)\b|\blast (?:night|time|dose|one) (?:i|he|she|ever)\b|\bkeep telling myself\b",
     r"\bsigns? (?:of|that|someone|somebody|he|she|they|i|my)\b.{0,30}\b(?:hooked|addict\w*|dependen\w*)\b|\b(?:he|she|they) (?:is|s|are|re|has|has been|got|seems|seem|is getting|s getting) (?:\w+ )?(?:hooked|addicted|dependent)\b|\bturned into an? (?:addiction|habit|dependen\w*|problem)\b|\b(?:dependent|dependant|addicted|hooked)\b.{0,40}\bfrom (?:using|taking) (?:it|kratom)\b",
-    r"\b(?:become|becoming|get|getting|grow|growing|end up|ending up)\b (?:\w+ ){0,2}(?:addicted|dependent|dependant|hooked)\b|^(?!.*\b(?:can|could|does|do|is|are|will|would|might|may|how|why|what|which|article)\b).*\b(?:hooked on|addicted to|dependent on|dependant on)\b",
-    r"^(?!.*\b(?:article|artigo|art[ií]culo|articolo|artikel|artikelnya|author|text|it says|does it say|does it mention|mentioned)\b).*(?:\baddict\w*|\bhabit forming\b|\bhabit-forming\b|(?<!dose )(?<!dose-)\bdependen(?:ce|cy|t)\b(?! (?:(?:up)?on (?:the )?|da |de la |de |dalla |van de )(?:dose|dosage|dosis|amount|strain))|\bhooked\b|\babus(?:e|ed|ing)\b|\bhotline\b)",
-    r"\b(?:dependen\w*|addict\w*|hooked)\b.{0,30}\b(?:fast|quickly|quick|soon|rapidly)\b",
+    r"^(?!.*\b(?:can|could|does|do|is|are|will|would|might|may|how|why|what|which|article)\b).*\b(?:hooked on|addicted to|dependent on|dependant on)\b",
+    r"\bhotline\b",
     r"\bsmess[oa]\b|\bsmettere\b|\bastinenza\b|\bdipendenza\b|\bstoppen met\b|\bafkick\w*|\bontwenning\w*|\bverslaa?f\w*|\btumigil\b|\bitigil\b|\bhuminto\b|\bcai (?:kratom|nghi[eệ]n)\b|\bng[uư]ng\b|\bng[uừ]ng\b|\bnghi[eệ]n\b|\bodstaw\w*|\buzale[zż]\w*|\brzuci[cćł]\w*|\bb[iı]rak\w*|\byoksunluk\b|\bba[gğ][iı]ml\w*|เลิก",
     r"\bhow (?:do|can|should|would|could) (?:i|we|you|he|she|they|one|someone) (?:stop|quit)\b|\bused to (?:knock|work|help|put)\b.*\b(?:now|anymore|any more|barely|doesn t|does not|not)\b|\bbarely (?:works|working|does anything)\b",
     r"\b(?:can t|cannot|can not) (?:fall asleep|sleep|get to sleep)\b.{0,40}\bunless\b|\bsleep(?:ing)? on my own\b|\bwind (?:down|off) (?:my )?(?:use|kratom|intake)\b|\bgradually\b.{0,30}\b(?:stop|less|reduce|off|down|quit)\b|\breduc\w* (?:my )?(?:use|intake)\b|\b(?:that s|that is|that has|it s|it is|it has) happened to me\b|\bhappening to me\b|\bcontrols? my life\b|\brul(?:es|ing) my life\b|\btaken over my life\b",
@@ -556,6 +554,21 @@ for _word in sorted(set(_VOCAB)):
     _VOCAB_BY_INITIAL[_word[0]] = (*_VOCAB_BY_INITIAL.get(_word[0], ()), _word)
 
 
+# An amount of something that is not kratom ("how many glasses of water a day", "how many hours
+# of sleep do adults need", "how much caffeine is too much") is not a kratom dosing question: with
+# nothing that may stand for kratom, the general dosing rules leave it to the scope check. A
+# pronoun, a product form or a strain keeps it a dosing question ("how much water with it").
+_ABOUT_SOMETHING_ELSE = re.compile(
+    r"\b(?:water|glasses|coffee|caffeine|espresso|sugar|salt|protein|calories|fiber|vitamins?|"
+    r"steps|hours of sleep|hours? (?:of|do|does) (?:sleep|rest)|sleep (?:do|does) \w+ need|"
+    r"melatonin|magnesium|iron|zinc|exercise|screen time)\b")
+_KRATOM_CONTEXT = re.compile(
+    r"\b(?:kratom|kratum|kratem|ketum|mitragyn\w*|speciosa|7 ?oh|hydroxy\w*|alkaloids?|strains?|"
+    r"veins?|maeng|bali|borneo|thai|malay|leaf|leaves|powder|capsules?|caps|pills?|tablets?|"
+    r"extract|shots?|tea|it|its|this|that|them|these|those|some|dose|doses|dosage|grams?|g|mg|"
+    r"scoops?|spoons?|teaspoons?|tsp|red|green|white|yellow|gold)\b")
+
+
 @lru_cache(maxsize=4096)
 def assess(question: str) -> Verdict | None:
     """Screen one question: an emergency or referral verdict, or None when it may be matched."""
@@ -573,6 +586,7 @@ def assess(question: str) -> Verdict | None:
                          (SPECIAL_POPULATION, SPECIAL_RULES)):
         if any(rules.search(v) for v in variants):
             return Verdict("referral", topic)
-    if any(DOSING_RULES.search(_DOSE_TOPIC.sub(" ", v)) for v in variants):
+    if any(DOSING_RULES.search(_DOSE_TOPIC.sub(" ", v)) for v in variants) and not any(
+            _ABOUT_SOMETHING_ELSE.search(v) and not _KRATOM_CONTEXT.search(v) for v in variants):
         return Verdict("referral", DOSING)
     return None

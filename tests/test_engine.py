@@ -36,6 +36,9 @@ CASES = [
     ("how many hours of sleep do adults need", "fallback", None),
     ("what is a circadian rhythm", "fallback", None),
     ("how much should I take before bed", "referral", "dosing"),
+    # Another language that nothing matches: told in English that the service answers in English.
+    ("¿Qué tiempo hará mañana en Madrid?", "fallback", "language"),
+    ("Wie wird das Wetter morgen in Berlin?", "fallback", "language"),
     ("how much water should I drink with it", "referral", "interaction"),
     ("does the article say kratom is addictive?", "answer", "abuse-and-dependence"),
     ("Are kratom's effects dose dependent?", "answer", "dose-dependent-effects"),

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from faq_bot.core import safety
 from faq_bot.core.faq.model import Faq
+from faq_bot.core.language import is_english
 from faq_bot.core.matcher import Matcher, Thresholds
 from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
@@ -83,7 +84,7 @@ class Engine:
         t = self.thresholds
         ranked = self.matcher.rank(question)
         if not ranked:
-            return self.replies.fallback("default", [], 0.0)
+            return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
         if top.score >= t.answer:
             return self.replies.answer(top.entry, top.score)
@@ -92,4 +93,9 @@ class Engine:
         if len(close) > 1:
             return self.replies.clarify(close, top.score)
         suggestions = [c.entry for c in ranked[:3] if c.score >= t.suggest]
-        return self.replies.fallback("default", suggestions, top.score)
+        return self.replies.fallback(self._fallback_reason(question), suggestions, top.score)
+
+    @staticmethod
+    def _fallback_reason(question: str) -> str:
+        # Someone who wrote in another language is told, in English, why nothing matched.
+        return "default" if is_english(question) else "language"

@@ -20,7 +20,7 @@ from faq_bot.core.safety import assess
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTACT_KEYS = ("emergency", "crisis", "poison", "helpline")
 SMALLTALK_KEYS = ("greeting", "thanks", "goodbye", "capabilities")
-FALLBACK_KEYS = ("default", "vendor", "legal", "empty")
+FALLBACK_KEYS = ("default", "vendor", "legal", "empty", "language")
 ENTRY_KEYS = {"id", "question", "alternates", "answer", "source", "context"}
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from faq_bot.core.doses import find_dose_amounts
-from faq_bot.core.faq.yamlfile import YamlError, read_yaml
 from faq_bot.core.replies import visible_strings
 from faq_bot.core.safety.topics import SAFETY_CATEGORIES
+from faq_bot.core.yamlfile import YamlError, read_yaml
 
 CATEGORY_KINDS = {
     "in_scope": "answer",

@@ -10,7 +10,7 @@ import pytest
 from faq_bot.config import bundled_data_dir
 from faq_bot.core.faq.loader import FaqInvalid, load_faq
 from faq_bot.core.faq.model import Faq
-from faq_bot.core.faq.yamlfile import YamlError, read_yaml
+from faq_bot.core.yamlfile import YamlError, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 HEADINGS = [

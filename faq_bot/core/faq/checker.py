@@ -8,33 +8,18 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from faq_bot.core.doses import find_dose_amounts
-from faq_bot.core.faq.yamlfile import YamlDoc
 from faq_bot.core.normalize import normalise
 from faq_bot.core.safety import assess
+from faq_bot.core.yamlfile import Problem, YamlDoc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTACT_KEYS = ("emergency", "crisis", "poison", "helpline")
 SMALLTALK_KEYS = ("greeting", "thanks", "goodbye", "capabilities")
 FALLBACK_KEYS = ("default", "vendor", "legal", "empty", "language")
 ENTRY_KEYS = {"id", "question", "alternates", "answer", "source", "context"}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the FAQ data."""
-
-    file: Path
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.message}"
 
 
 def fold_article_text(text: str) -> str:

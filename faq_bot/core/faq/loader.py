@@ -23,8 +23,8 @@ from faq_bot.core.faq.checker import (
     fold_article_text,
 )
 from faq_bot.core.faq.model import Article, ContextNote, Entry, Faq, Policy, PolicyReply
-from faq_bot.core.faq.yamlfile import YamlDoc, YamlError, read_yaml
 from faq_bot.core.safety.topics import REFERRAL_TOPICS
+from faq_bot.core.yamlfile import YamlDoc, YamlError, read_yaml
 
 FILES = ("article.yaml", "faq.yaml", "policy.yaml", "sources.yaml")
 

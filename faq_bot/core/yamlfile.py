@@ -1,7 +1,8 @@
-"""Read a YAML file into plain Python data while remembering the line of every value.
+"""Read a YAML file into plain Python data while remembering the line of every value, and the
+one shape of a problem found in a data file.
 
-`faq-bot check` must point a curator at the exact line of a problem, which plain
-`yaml.safe_load` forgets. Values are built from the composed node tree instead.
+`faq-bot check` and the safety rules loader must point at the exact line of a problem, which
+plain `yaml.safe_load` forgets. Values are built from the composed node tree instead.
 """
 
 from __future__ import annotations
@@ -13,6 +14,22 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+# libyaml's composer, where PyYAML was built with it, is many times faster; both keep every
+# node's line.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a data file, and where."""
+
+    file: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.message}"
 
 
 class YamlError(Exception):
@@ -44,7 +61,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path,
     if id(node) in seen:
         # An alias: FAQ files never need one, and expanding them invites "billion laughs".
         raise YamlError(file, node.start_mark.line + 1, "anchors and aliases (&name, *name) are "
-                        "not allowed in FAQ files; write the value out")
+                        "not allowed in these files; write the value out")
     seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -79,7 +96,7 @@ def read_yaml(file: Path) -> YamlDoc:
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlError(file, None, f"the file cannot be read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -68,8 +68,8 @@ class Engine:
         verdict = safety.assess(question)
         if verdict is not None:
             if verdict.kind == "emergency":
-                return self.replies.emergency(verdict.topic)
-            return self.replies.referral(verdict.topic)
+                return self.replies.emergency(verdict.topic, verdict.rule)
+            return self.replies.referral(verdict.topic, verdict.rule)
         intent = smalltalk_intent(question)
         if intent is not None:
             return self.replies.smalltalk(intent)

@@ -66,6 +66,9 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     topic: str | None = None
     context: tuple[ContextNote, ...] = ()
+    # The id of the safety rule (or learned-screen path) that decided a referral or emergency:
+    # counted in metrics and curation events, never shown to the user.
+    rule: str | None = None
     id: str = field(default_factory=new_id)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,7 +91,7 @@ class Reply:
     def _content(self) -> tuple[Any, ...]:
         # Every field but the id, in field order: what replies of the same content share.
         return (self.kind, self.text, self.safety, self.source, self.faq_id, self.confidence,
-                self.suggestions, self.topic, self.context)
+                self.suggestions, self.topic, self.context, self.rule)
 
     def with_id(self, reply_id: str) -> Reply:
         """The same reply under another id (a faster dataclasses.replace, for every request)."""
@@ -137,13 +140,13 @@ class ReplyBuilder:
         # Defence in depth: the data is checked on load, but nothing with a dose amount may
         # ever leave, whatever path built it.
         if any(has_dose_amount(s) for s in reply.visible_strings()):
-            return self.referral("dosing")
+            return self.referral("dosing", "reply.dose-amount")
         return reply
 
-    def _policy(self, kind: str, topic: str, item: PolicyReply) -> Reply:
+    def _policy(self, kind: str, topic: str, item: PolicyReply, rule: str | None) -> Reply:
         return Reply(kind=kind, text=item.text, safety=self.policy.safety_line,
                      source=Source(item.title, item.section, None, None),
-                     confidence=1.0, topic=topic, context=item.context)
+                     confidence=1.0, topic=topic, context=item.context, rule=rule)
 
     def answer(self, entry: Entry, confidence: float) -> Reply:
         """The curated answer of `entry`, citing its section and quote."""
@@ -153,13 +156,13 @@ class ReplyBuilder:
             source=Source(art.title, entry.section, entry.quote, art.url),
             faq_id=entry.id, confidence=confidence, context=entry.context))
 
-    def referral(self, topic: str) -> Reply:
-        """The clinician referral for a safety topic (never a number)."""
-        return self._policy("referral", topic, self.policy.referral_for(topic))
+    def referral(self, topic: str, rule: str | None = None) -> Reply:
+        """The clinician referral for a safety topic (never a number); `rule` decided it."""
+        return self._policy("referral", topic, self.policy.referral_for(topic), rule)
 
-    def emergency(self, topic: str) -> Reply:
+    def emergency(self, topic: str, rule: str | None = None) -> Reply:
         """The emergency reply, with the deployment's emergency and crisis lines."""
-        return self._policy("emergency", topic, self.policy.emergency_for(topic))
+        return self._policy("emergency", topic, self.policy.emergency_for(topic), rule)
 
     def clarify(self, entries: list[Entry], confidence: float) -> Reply:
         """Ask which of several close entries was meant."""

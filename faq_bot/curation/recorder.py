@@ -1,9 +1,22 @@
-"""Recording replies off the request path: a bounded queue per process and one writer thread.
+"""Recording replies off the request path: a bounded buffer per process and one writer thread.
 
-`record` only builds a small row and puts it on the queue, so answering never waits for the
-database. The writer sends rows in batches; when the database is slow or gone it keeps the batch,
-counts the failure, logs it once, and retries with a growing pause until the database is back,
-so recording resumes by itself. When the queue is full, new rows are dropped and counted.
+`record` only builds a small row and appends it to the buffer: no database call, no lock held
+by anything slow, and no thread woken. Answering never waits for the database.
+
+The writer wakes every FLUSH_INTERVAL seconds (or as soon as BATCH rows are waiting, or when
+someone waits on `flush`) and writes what has gathered in one transaction per batch: a
+multi-row insert (SQLite in WAL mode; PostgreSQL through the driver's batched executemany).
+Writing each reply as it came cost the service half its throughput: a transaction per row, the
+writer woken for every reply, and two workers taking turns on SQLite's write lock.
+
+When the database is slow or gone the writer keeps the batch, counts the failure, logs it once,
+and retries with a growing pause until the database is back, so recording resumes by itself.
+When the buffer is full (QUEUE_SIZE rows), new rows are dropped and counted
+(faq_bot_curation_failures_total{reason="queue_full"}); a reply never waits.
+
+What a worker killed with SIGKILL loses is what it held in memory: at most FLUSH_INTERVAL
+seconds of its replies (BATCH rows at most) while the database keeps up, and up to QUEUE_SIZE
+rows while it does not. A graceful stop (SIGTERM, SIGHUP, max_requests) writes the buffer first.
 
 The thread starts lazily in the process that records (gunicorn forks workers from a master
 that loaded the app, and threads do not survive a fork).
@@ -12,10 +25,8 @@ that loaded the app, and threads do not survive a fork).
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
-import queue
 import threading
 import time
 import weakref
@@ -37,7 +48,8 @@ KEEP_QUESTION = frozenset({"clarify", "fallback"})
 # Counted, never stored with any text: not even a comment on them is kept.
 NO_TEXT = frozenset({"referral", "emergency"})
 QUEUE_SIZE = 10_000
-BATCH = 500
+BATCH = 1000
+FLUSH_INTERVAL = 0.5  # seconds: the longest a recorded reply waits in memory, normally
 PURGE_EVERY = 3600.0  # seconds, per process
 MAX_PAUSE = 5.0
 # A batch the database refuses for a reason other than being unreachable is tried this often.
@@ -49,11 +61,12 @@ FailureHook = Callable[[str], None]
 
 
 def event_row(question: str, reply: Reply, channel: str) -> EventRow:
-    """The row that records `reply`: its text only for clarify and fallback, scrubbed."""
+    """The row that records `reply`: its text only for clarify and fallback, scrubbed; for a
+    referral or emergency, the id of the rule that decided it (never any text)."""
     keep = reply.kind in KEEP_QUESTION
-    return EventRow(id=reply.id, created_at=utcnow(), channel=channel, kind=reply.kind,
-                    faq_id=reply.faq_id, confidence=reply.confidence, topic=reply.topic,
-                    question=(scrub(question) or None) if keep else None)
+    return EventRow(reply.id, utcnow(), channel, reply.kind, reply.faq_id, reply.confidence,
+                    reply.topic, (scrub(question) or None) if keep else None,
+                    reply.rule if reply.kind in NO_TEXT else None)
 
 
 def kept_comment(kind: str, comment: str) -> str | None:
@@ -66,28 +79,35 @@ def kept_comment(kind: str, comment: str) -> str | None:
 
 @dataclass
 class _Worker:
-    """The queue and thread of one process."""
+    """The buffer and thread of one process. `cond` guards every field but `thread`."""
 
     pid: int
-    queue: queue.Queue[EventRow | Vote | None]
+    items: list[EventRow | Vote] = field(default_factory=list)
+    cond: threading.Condition = field(
+        default_factory=lambda: threading.Condition(threading.Lock()))
+    wake: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
     enqueued: int = 0
     done: int = 0
+    waiting: int = 0  # callers of flush() waiting now: the writer does not sleep meanwhile
+    stopping: bool = False
     pending_ids: set[str] = field(default_factory=set)
-    cond: threading.Condition = field(default_factory=threading.Condition)
 
 
 class Recorder:
-    """Writes events and Slack votes to `db` from a background thread."""
+    """Writes events and Slack votes to `db` from a background thread, in batches."""
 
     def __init__(self, db: Database, *, retention_days: int = 30,
                  on_failure: FailureHook | None = None, queue_size: int = QUEUE_SIZE,
-                 purge_every: float = PURGE_EVERY) -> None:
+                 purge_every: float = PURGE_EVERY, interval: float = FLUSH_INTERVAL,
+                 batch: int = BATCH) -> None:
         self.db = db
         self.retention_days = retention_days
         self.on_failure = on_failure
         self.queue_size = queue_size
         self.purge_every = purge_every
+        self.interval = interval
+        self.batch = batch
         self.failures = 0
         self.migrated = False
         self._lock = threading.Lock()
@@ -101,7 +121,7 @@ class Recorder:
     # --- the request path -----------------------------------------------------------------
 
     def record(self, question: str, reply: Reply, channel: str) -> None:
-        """Queue the event of one reply. Never raises, never blocks."""
+        """Buffer the event of one reply. Never raises, never blocks on the database."""
         try:
             self._put(event_row(question, reply, channel))
         except Exception:  # recording must never turn an answer into an error
@@ -109,7 +129,7 @@ class Recorder:
             self.count_failure("rejected")
 
     def record_vote(self, vote: Vote) -> None:
-        """Queue a vote (Slack clicks: Slack must be answered within three seconds)."""
+        """Buffer a vote (Slack clicks: Slack must be answered within three seconds)."""
         try:
             self._put(vote)
         except Exception:
@@ -117,24 +137,30 @@ class Recorder:
             self.count_failure("rejected")
 
     def _put(self, item: EventRow | Vote) -> None:
-        worker = self._started()
-        if worker is None:
-            return
-        try:
-            with worker.cond:
-                worker.queue.put_nowait(item)
+        worker = self._worker
+        if worker is None or worker.pid != os.getpid():
+            worker = self._started()
+            if worker is None:
+                return
+        with worker.cond:
+            held = len(worker.items)
+            if held < self.queue_size:
+                worker.items.append(item)
                 worker.enqueued += 1
-                if isinstance(item, EventRow):
+                if type(item) is EventRow:
                     worker.pending_ids.add(item.id)
-        except queue.Full:
+        if held >= self.queue_size:
             if not self._full:
                 log.error("curation: the recording queue is full (%d); replies go unrecorded "
                           "until the database catches up", self.queue_size)
                 self._full = True
             self.count_failure("queue_full")
+        elif held + 1 == self.batch:
+            worker.wake.set()  # a full batch is written now, not at the next interval
 
     def is_pending(self, reply_id: str) -> bool:
-        """True while the event of `reply_id` waits in this process's queue."""
+        """True while the event of `reply_id` waits in this process's buffer (or is being
+        written)."""
         worker = self._worker
         if worker is None or worker.pid != os.getpid():
             return False
@@ -142,29 +168,38 @@ class Recorder:
             return reply_id in worker.pending_ids
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything queued so far in this process is written (or `timeout`)."""
+        """Write everything buffered so far in this process now, and wait until it is written
+        (False when `timeout` passes first)."""
         worker = self._worker
         if worker is None or worker.pid != os.getpid():
             return True
         deadline = time.monotonic() + timeout
         with worker.cond:
             target = worker.enqueued
-            while worker.done < target:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                worker.cond.wait(left)
+            if worker.done >= target:
+                return True
+            worker.waiting += 1
+            worker.wake.set()
+            try:
+                while worker.done < target:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    worker.cond.wait(left)
+            finally:
+                worker.waiting -= 1
         return True
 
     def close(self, timeout: float = 5.0) -> None:
-        """Write what is queued (up to `timeout`) and stop the thread."""
+        """Write what is buffered (up to `timeout`) and stop the thread."""
         self._closed = True
         worker = self._worker
         if worker is None or worker.pid != os.getpid() or worker.thread is None:
             return
         self.flush(timeout)
-        with contextlib.suppress(queue.Full):
-            worker.queue.put_nowait(None)
+        with worker.cond:
+            worker.stopping = True
+        worker.wake.set()
         worker.thread.join(timeout)
 
     # --- the writer thread ----------------------------------------------------------------
@@ -178,7 +213,7 @@ class Recorder:
             return None
         with self._lock:
             if self._worker is None or self._worker.pid != pid:
-                worker = _Worker(pid, queue.Queue(maxsize=self.queue_size))
+                worker = _Worker(pid)
                 worker.thread = threading.Thread(target=self._run, args=(worker,),
                                                  name="faq-bot-curation", daemon=True)
                 self._worker = worker
@@ -188,28 +223,30 @@ class Recorder:
                 _at_exit(self)
             return self._worker
 
+    def _take(self, worker: _Worker) -> tuple[list[EventRow | Vote], bool]:
+        """Wait for the next batch: (the batch, whether the thread is to stop after it)."""
+        with worker.cond:
+            hurry = worker.waiting or worker.stopping or len(worker.items) >= self.batch
+        if not hurry:
+            # Woken early by a full batch, flush() or close(); else the interval's rows.
+            worker.wake.wait(max(0.01, self.interval))
+        worker.wake.clear()
+        with worker.cond:
+            batch = worker.items[:self.batch]
+            del worker.items[:self.batch]
+            return batch, worker.stopping and not worker.items
+
     def _run(self, worker: _Worker) -> None:
         batch: list[EventRow | Vote] = []
         pause, rejects, stop = 0.0, 0, False
         while True:
             if not batch:
-                try:
-                    item = worker.queue.get(timeout=max(1.0, min(60.0, self.purge_every)))
-                except queue.Empty:
-                    self._maybe_purge()
+                batch, stop = self._take(worker)
+                if not batch:
+                    if stop:
+                        return
+                    self._maybe_purge()  # on its own schedule: a clock check until then
                     continue
-                if item is None:
-                    return
-                batch = [item]
-                while len(batch) < BATCH:
-                    try:
-                        more = worker.queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if more is None:
-                        stop = True  # close(): finish this batch, then end
-                        break
-                    batch.append(more)
             try:
                 self._write(batch)
             except TRANSIENT as exc:
@@ -237,7 +274,7 @@ class Recorder:
             with worker.cond:
                 worker.done += len(batch)
                 for item in batch:
-                    if isinstance(item, EventRow):
+                    if type(item) is EventRow:
                         worker.pending_ids.discard(item.id)
                 worker.cond.notify_all()
             batch, pause, rejects = [], 0.0, 0
@@ -248,18 +285,12 @@ class Recorder:
         if not self.migrated:
             self.db.migrate()
             self.migrated = True
-        rows: list[EventRow] = []
-        for item in batch:
-            if isinstance(item, EventRow):
-                rows.append(item)
-                continue
-            # Votes after the events queued before them, so a click on a fresh reply finds it.
-            self.db.add_events(rows)
-            rows = []
-            if not self.db.save_vote(item, retention_cutoff(self.retention_days), kept_comment):
-                log.info("curation: a %s vote for an unknown or expired reply was ignored",
-                         item.channel)
-        self.db.add_events(rows)
+        # One transaction; votes after the events buffered before them, so that a click on a
+        # fresh reply finds it.
+        for vote in self.db.write_batch(batch, retention_cutoff(self.retention_days),
+                                        kept_comment):
+            log.info("curation: a %s vote for an unknown or expired reply was ignored",
+                     vote.channel)
 
     def _write_failed(self, exc: BaseException) -> None:
         self.count_failure("write_error")

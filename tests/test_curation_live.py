@@ -1,7 +1,8 @@
 """Recording under real gunicorn workers: 1,000 concurrent questions give exactly 1,000 events
-(SQLite in the instance folder and PostgreSQL); PostgreSQL stopped mid-run costs no answer and
-recording resumes by itself; and the /admin page over a few hundred varied questions, seen in
-Debian's Chromium (screenshot in test-artifacts/)."""
+(SQLite in the instance folder and PostgreSQL); a graceful stop writes what the workers still
+held; PostgreSQL stopped mid-run costs no answer and recording resumes by itself; and the /admin
+page over a few hundred varied questions, seen in Debian's Chromium (screenshot in
+test-artifacts/)."""
 
 from __future__ import annotations
 
@@ -96,10 +97,29 @@ def test_a_thousand_concurrent_questions_are_a_thousand_events(
     assert len(rows) == 1000 and {r["id"] for r in rows} == ids == found
     assert Counter(r["kind"] for r in rows) == Counter(r["kind"] for r in replies)
     assert Counter(r["channel"] for r in rows) == Counter(r["_channel"] for r in replies)
+    # Referrals and emergencies name the rule that decided them, with no text; nothing else does.
+    for row in rows:
+        safety = row["kind"] in {"referral", "emergency"}
+        assert bool(row["rule"]) == safety, row
+        assert row["question"] is None or not safety
+    assert any(row["rule"] for row in rows)
     # Both workers answered (and so both recorded).
     workers = {line.split('"pid": ')[1].split(",")[0]
                for line in server.stdout().splitlines() if '"route": "/api/v1/ask"' in line}
     assert len(workers) == 2
+
+
+def test_a_graceful_stop_writes_what_the_workers_still_held(
+        gunicorn_factory: Callable[..., Gunicorn]) -> None:
+    # Events wait in each worker for up to the writer's interval; stopped right after the last
+    # reply, the workers must write them before they exit.
+    server = gunicorn_factory({"FAQ_BOT_CURATION": "on", "FAQ_BOT_RATELIMIT": "off"},
+                              workers=2)
+    url = f"sqlite:///{server.env['FAQ_BOT_INSTANCE_DIR']}/curation.sqlite3"
+    replies = ask_all(server, eval_questions()[:300], threads=16)
+    server.stop()
+    assert server.proc.returncode == 0, server.stderr()[-3000:]
+    assert stored_ids(url) == {r["id"] for r in replies}
 
 
 def failures(server: Gunicorn, reason: str) -> float:

@@ -28,6 +28,7 @@ from faq_bot.curation.hooks import curation
 from faq_bot.curation.recorder import Recorder
 from faq_bot.curation.store import (
     LATEST,
+    MIGRATIONS,
     Database,
     EventRow,
     SchemaTooNew,
@@ -38,6 +39,7 @@ from faq_bot.curation.store import (
     schema_version,
     utcnow,
 )
+from faq_bot.services import services
 
 # One question for each kind of reply (checked in the first test).
 ASKED = {
@@ -122,6 +124,30 @@ def test_dosing_and_emergency_questions_are_nowhere_in_the_database(
         assert b"zebrafinch" not in raw and b"quokkasecret" not in raw
 
 
+def test_referral_and_emergency_events_name_their_rule_and_hold_no_text(
+        curation_app: Flask, db_rows: Callable[[], TableRows]) -> None:
+    client = curation_app.test_client()
+    engine = services(curation_app).store.engine
+    asked = [DOSING, EMERGENCY, "can I mix kratom with alcohol", ASKED["answer"],
+             ASKED["fallback"], ASKED["clarify"]]
+    replies = [ask(client, q) for q in asked]
+    flush(curation_app)
+    stored = {row["id"]: row for row in db_rows()["curation_events"]}
+    assert len(stored) == len(asked)
+    rules = set()
+    for question, reply in zip(asked, replies, strict=True):
+        row = stored[reply["id"]]
+        if reply["kind"] in {"referral", "emergency"}:
+            # The rule is not in the reply's JSON; the engine decides the same way again.
+            rule = engine.ask(question).rule
+            assert rule and row["rule"] == rule, question
+            assert row["question"] is None
+            rules.add(rule)
+        else:
+            assert row["rule"] is None, question
+    assert len(rules) == 3
+
+
 def test_contact_details_in_a_fallback_question_are_stored_scrubbed(
         curation_app: Flask, db_rows: Callable[[], TableRows]) -> None:
     reply = ask(curation_app.test_client(), CONTACT)
@@ -201,6 +227,34 @@ def test_migrations_run_from_an_empty_database_and_only_once(curation_db: str) -
         tables = read_tables(curation_db)
         assert [r["id"] for r in tables["curation_events"]] == ["r1"]
         assert tables["faq_bot_schema_version"] == [{"version": LATEST}]
+    finally:
+        db.close()
+
+
+def test_a_version_1_database_gets_the_rule_column_and_keeps_its_rows(
+        curation_db: str) -> None:
+    db = Database(_url(curation_db))
+    try:
+        with db.writing() as conn:  # a database as the first release left it
+            schema_version.create(conn)
+            conn.execute(schema_version.insert().values(version=1))
+            MIGRATIONS[0](conn)
+            conn.execute(events.insert().values(
+                id="old", created_at=utcnow(), day=utcnow().date(), channel="api",
+                kind="referral", confidence=1.0, topic="dosing"))
+        assert db.version() == 1
+        assert "rule" not in {c["name"] for c in sqlalchemy.inspect(db.engine)
+                              .get_columns(events.name)}
+        assert db.migrate() == LATEST
+        assert db.version() == LATEST >= 2
+        found = {c["name"] for c in sqlalchemy.inspect(db.engine).get_columns(events.name)}
+        assert found == {c.name for c in events.columns}
+        new = replace(event_row("new", kind="emergency"), rule="overdose.overdose-words")
+        db.add_events([new])
+        rows = {r["id"]: r for r in read_tables(curation_db)["curation_events"]}
+        assert {k: (r["kind"], r["topic"], r["rule"]) for k, r in rows.items()} == {
+            "old": ("referral", "dosing", None),
+            "new": ("emergency", None, "overdose.overdose-words")}
     finally:
         db.close()
 

@@ -56,6 +56,38 @@ def test_requests_replies_and_latency_are_counted(client: FlaskClient) -> None:
     assert metric(text, "faq_bot_replies_total", kind="emergency", topic="") == 0
 
 
+# Referrals and emergencies, one asked twice; a word no rule id holds, to look for in /metrics.
+SAFETY_QUESTIONS = [
+    "how many grams of maeng da should my zebrafinch take",
+    "my friend took kratom and is not breathing",
+    "can I mix kratom with alcohol",
+    "how many grams of maeng da should my zebrafinch take",
+]
+
+
+def test_safety_decisions_are_counted_by_rule_never_by_text(client: FlaskClient) -> None:
+    engine = services(client.application).store.engine
+    expected: Counter[tuple[str, str, str]] = Counter()
+    for question in SAFETY_QUESTIONS:
+        body = client.post("/api/v1/ask", json={"question": question}).get_json()
+        # The rule is not in the reply's JSON; the engine decides the same question the same way.
+        verdict = engine.ask(question)
+        assert (verdict.kind, verdict.topic) == (body["kind"], body["topic"])
+        assert body["kind"] in {"referral", "emergency"} and verdict.rule, question
+        expected[body["kind"], body["topic"], verdict.rule] += 1
+    for question in ("What is kratom?", "hello", "what is the weather today"):
+        client.post("/api/v1/ask", json={"question": question})
+    text = _scrape(client)
+    assert {kind for kind, _, _ in expected} == {"referral", "emergency"}
+    assert len({rule for _, _, rule in expected}) == 3
+    for (kind, topic, rule), count in expected.items():
+        assert metric(text, "faq_bot_safety_decisions_total", kind=kind, topic=topic,
+                      rule=rule) == count, rule
+    # Only referrals and emergencies are counted here, and never with what was asked.
+    assert metric(text, "faq_bot_safety_decisions_total") == len(SAFETY_QUESTIONS)
+    assert "zebrafinch" not in text and "maeng" not in text
+
+
 def test_errors_are_counted_by_status(client: FlaskClient) -> None:
     client.post("/api/v1/ask", data="not json", content_type="text/plain")
     client.post("/api/v1/ask", json={"question": ""})

@@ -1,4 +1,5 @@
-"""Prometheus metrics at `GET /metrics`: requests, replies, latency, the FAQ and its reloads.
+"""Prometheus metrics at `GET /metrics`: requests, replies, latency, the safety rules that
+decided referrals and emergencies, the FAQ and its reloads.
 
 Each app gets its own registry, so apps built by tests never share counts. Under gunicorn the
 config sets PROMETHEUS_MULTIPROC_DIR before prometheus_client is imported; every process then
@@ -30,6 +31,8 @@ bp = Blueprint("metrics", __name__)
 
 # Replies take milliseconds; the upper buckets catch a worker stalled by a reload or the host.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+# The reply kinds whose verdict names the rule that decided it (Reply.rule).
+SAFETY_KINDS = frozenset({"referral", "emergency"})
 
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -54,6 +57,14 @@ class Metrics:
         self.replies = Counter(
             "faq_bot_replies", "Replies by kind, safety topic (referral, emergency) and channel.",
             ["kind", "topic", "channel"], registry=r)
+        # The rule label is an id from the safety rules shipped with the code
+        # (faq_bot/core/safety/rules/*.yaml, "reply.dose-amount", the learned screen's
+        # "model.*"): a fixed set of a few hundred, never anything a user typed, so the label
+        # set is bounded. "" when a verdict names no rule.
+        self.safety_decisions = Counter(
+            "faq_bot_safety_decisions",
+            "Referral and emergency replies by kind, topic and the id of the rule that decided "
+            "them.", ["kind", "topic", "rule"], registry=r)
         # Workers can briefly disagree during a reload; the newest value is the one to show.
         self.faq_entries = Gauge(
             "faq_bot_faq_entries", "Entries in the FAQ currently answering.",
@@ -92,8 +103,12 @@ class Metrics:
             self._child(self.latency, route).observe(seconds)
 
     def observe_reply(self, reply: Reply, channel: str) -> None:
-        """Count one reply (a Services reply hook)."""
+        """Count one reply (a Services reply hook), and for a referral or emergency the rule
+        that decided it."""
         self._child(self.replies, reply.kind, reply.topic or "", channel).inc()
+        if reply.kind in SAFETY_KINDS:
+            self._child(self.safety_decisions, reply.kind, reply.topic or "",
+                        reply.rule or "").inc()
 
     def observe_hook_failure(self, hook: str) -> None:
         """Count one reply hook that raised."""

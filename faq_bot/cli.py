@@ -1,4 +1,5 @@
-"""The `faq-bot` command: serve, ask, check, eval, report and purge. Each command parses its
+"""The `faq-bot` command: serve, ask, check, eval, report, purge, safety explain, train and
+crossval. Each command parses its
 options and calls the library; nothing here decides what a reply says."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import click
@@ -186,6 +188,86 @@ def purge() -> None:
         curation.close()
     click.echo(f"Purged {events} event(s) and {votes} vote(s) older than "
                f"{settings.retention_days} days from {curation.db.describe()}.")
+
+
+@main.group()
+def safety() -> None:
+    """Look inside the safety screen."""
+
+
+@safety.command()
+@click.argument("question")
+def explain(question: str) -> None:
+    """Print the forms the rules checked in QUESTION, the rule (or model score) that decided,
+    and why."""
+    from faq_bot.core.safety.learned import bundled
+    from faq_bot.core.safety.screen import explain as explain_rules
+    from faq_bot.core.safety.screening import SafetyScreen
+
+    seen = explain_rules(question)
+    click.echo("forms checked by the rules:")
+    for form in seen.forms:
+        click.echo(f"  {form!r}")
+    if seen.rule:
+        click.echo(f"rule: {seen.rule} ({seen.verdict.kind if seen.verdict else ''}) "
+                   f"caught {seen.matched!r} in {seen.form!r}")
+        click.echo(f"  why: {seen.why}")
+    else:
+        click.echo("rule: none" + (f" (a dosing rule was set aside by {seen.set_aside})"
+                                   if seen.set_aside else ""))
+    model = bundled()
+    judgement = model.judge(question)
+    d = model.decision_thresholds
+    if judgement is None:
+        click.echo("model: knows no term of this question, so it abstains")
+    else:
+        click.echo(f"model: P(safety) = {judgement.p_safety:.3f}, likeliest {judgement.top}; "
+                   f"refers at {d.refer:.2f}, keeps an answer back at {d.caution:.2f}")
+    result = SafetyScreen(model).screen(question)
+    if result.verdict:
+        v = result.verdict
+        click.echo(f"decision: {v.kind} ({v.topic}) by {v.rule}")
+    elif result.caution:
+        c = result.caution
+        click.echo(f"decision: may be matched, but an FAQ answer becomes a {c.kind} "
+                   f"({c.topic}) by {c.rule}")
+    else:
+        click.echo("decision: may be matched")
+
+
+def _learning() -> ModuleType:
+    # scikit-learn is imported only when a learning command runs (the `learn` extra).
+    try:
+        from faq_bot.learn import commands
+    except ImportError as exc:
+        raise click.ClickException(
+            f"this command needs scikit-learn ({exc.name} is missing): "
+            "pip install -e '.[learn]'") from None
+    return commands
+
+
+@main.command()
+@click.option("--sets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled sets (default: tests/eval of this checkout).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: the one shipped in the package).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit non-zero when the shipped model is not what training "
+                   "on the current sets gives.")
+def train(sets: Path | None, out: Path | None, check_only: bool) -> None:
+    """Train the learned safety screen from the labelled sets, deterministically."""
+    ok, message = _learning().train_command(sets, out, check_only)
+    click.echo(message, err=not ok)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--sets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled sets (default: tests/eval of this checkout).")
+def crossval(sets: Path | None) -> None:
+    """Leave-one-writer-out figures for the rules, the model and both (Markdown)."""
+    click.echo(_learning().crossval_command(sets))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

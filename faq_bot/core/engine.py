@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from faq_bot.core import safety
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.language import is_english
 from faq_bot.core.matcher import Matcher, Thresholds
 from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
+from faq_bot.core.safety.screen import Verdict
+from faq_bot.core.safety.screening import SafetyScreen, Screening
 from faq_bot.core.scope import out_of_scope_reason
 from faq_bot.core.smalltalk import smalltalk_intent
 
@@ -50,8 +51,9 @@ class Engine:
     """Turns any question into one Reply from a loaded FAQ. Safe to share between threads."""
 
     def __init__(self, faq: Faq, thresholds: Thresholds | None = None,
-                 memo_size: int = 4096) -> None:
+                 memo_size: int = 4096, safety: SafetyScreen | None = None) -> None:
         self.faq = faq
+        self.safety = safety if safety is not None else SafetyScreen.bundled()
         self.replies = ReplyBuilder(faq)
         self.matcher = Matcher(faq.entries, thresholds)
         self.thresholds = self.matcher.thresholds
@@ -65,11 +67,10 @@ class Engine:
         return self._decide(question).with_id(new_id())
 
     def _decide_uncached(self, question: str) -> Reply:
-        verdict = safety.assess(question)
+        screening = self.safety.screen(question)
+        verdict = screening.verdict
         if verdict is not None:
-            if verdict.kind == "emergency":
-                return self.replies.emergency(verdict.topic, verdict.rule)
-            return self.replies.referral(verdict.topic, verdict.rule)
+            return self._refuse(verdict)
         intent = smalltalk_intent(question)
         if intent is not None:
             return self.replies.smalltalk(intent)
@@ -78,15 +79,20 @@ class Engine:
         reason = out_of_scope_reason(question)
         if reason is not None:
             return self.replies.fallback(reason, [], 0.0)
-        return self._match(question)
+        return self._match(question, screening)
 
-    def _match(self, question: str) -> Reply:
+    def _match(self, question: str, screening: Screening) -> Reply:
         t = self.thresholds
         ranked = self.matcher.rank(question)
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
         if top.score >= t.answer:
+            careful = screening.caution
+            if careful is not None:
+                # The model finds the question suspicious but not clearly risky: no FAQ text
+                # goes out; the referral (or emergency reply) does.
+                return self._refuse(careful)
             return self.replies.answer(top.entry, top.score)
         # Below the answer line but close to several entries: offer them rather than guess.
         close = [c.entry for c in ranked[:3] if c.score >= t.clarify]
@@ -94,6 +100,11 @@ class Engine:
             return self.replies.clarify(close, top.score)
         suggestions = [c.entry for c in ranked[:3] if c.score >= t.suggest]
         return self.replies.fallback(self._fallback_reason(question), suggestions, top.score)
+
+    def _refuse(self, verdict: Verdict) -> Reply:
+        if verdict.kind == "emergency":
+            return self.replies.emergency(verdict.topic, verdict.rule)
+        return self.replies.referral(verdict.topic, verdict.rule)
 
     @staticmethod
     def _fallback_reason(question: str) -> str:

@@ -1,0 +1,374 @@
+"""The learned second screen: a linear model over character and word n-grams, scored in pure
+Python from a JSON artifact that `faq-bot train` builds from the labelled question sets.
+
+The model is TF-IDF (binary tf, smoothed idf, l2 norm) over `char_wb`-style character n-grams
+and word n-grams, followed by a multinomial logistic regression; `LearnedScreen` reproduces
+scikit-learn's `predict_proba` without numpy, so serving needs neither. The artifact is JSON
+(gzipped), never a pickle, ships inside the package beside this file (model/screen.json.gz),
+and carries the decision thresholds chosen by cross-validation grouped by writer.
+
+Artifact (format "faq-bot-learned-screen", version 1): classes, benign_class, features (the
+analyzer settings), n_docs, df (every term's document frequency), coef (the terms with a
+non-zero row, one weight per class), intercept, decision ({"refer", "caution"} thresholds on
+P(safety)), training (provenance, not used for scoring). Word terms carry a leading TAB, which
+no character n-gram contains, so the two families never collide.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from faq_bot.core.safety.topics import EMERGENCY
+
+ARTIFACT_FORMAT = "faq-bot-learned-screen"
+ARTIFACT_VERSION = 1
+NORMALIZATION = "nfkc-casefold"
+WORD_PREFIX = "\t"
+WORD_CACHE_LIMIT = 50_000  # words memoised by the runtime (~0.2 kB each)
+BUNDLED_MODEL = Path(__file__).with_name("model") / "screen.json.gz"
+_WORD_RE = re.compile(r"\w+")
+
+
+class ArtifactError(ValueError):
+    """Raised when a screen artifact is missing, malformed or inconsistent."""
+
+
+def normalize(text: str) -> str:
+    """Canonical text form used by training and runtime: NFKC, then casefold."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turn a raw question into the list of feature terms (with repeats).
+
+    Character n-grams follow scikit-learn's ``char_wb`` rules exactly (each
+    whitespace-separated word is padded with one space on both sides; a
+    word shorter than ``n`` is emitted once, whole).  Word n-grams use
+    ``\\w+`` tokens joined by a single space and are prefixed with
+    :data:`WORD_PREFIX`.  A range of ``(0, 0)`` disables that family.
+    Training passes an instance to scikit-learn as ``TfidfVectorizer(analyzer=...)``.
+    """
+
+    char_ngram: tuple[int, int] = (2, 4)
+    word_ngram: tuple[int, int] = (1, 2)
+
+    def __post_init__(self) -> None:
+        for name in ("char_ngram", "word_ngram"):
+            lo, hi = getattr(self, name)
+            if (lo, hi) != (0, 0) and not 1 <= lo <= hi:
+                raise ValueError(f"{name} must be (lo, hi) with 1 <= lo <= hi, or (0, 0)")
+
+    def __call__(self, text: str) -> list[str]:
+        text = normalize(text)
+        out = [g for word in text.split() for g in self.char_grams(word)]
+        out += self.word_grams(text)
+        return out
+
+    def char_grams(self, word: str) -> list[str]:
+        """``char_wb`` n-grams of one normalised, whitespace-free word.
+
+        The word is padded with one space on each side; a padded word shorter
+        than the smallest n is emitted once, whole, and each n gives all its
+        slices (none when n exceeds the padded length).
+        """
+        lo, hi = self.char_ngram
+        if not hi:
+            return []
+        w = f" {word} "
+        size = len(w)
+        if size < lo:
+            return [w]
+        return [w[i : i + n] for n in range(lo, hi + 1) for i in range(size - n + 1)]
+
+    def word_grams(self, text: str) -> list[str]:
+        """Prefixed word n-grams of normalised text (``\\w+`` tokens)."""
+        lo, hi = self.word_ngram
+        if not hi:
+            return []
+        tokens = _WORD_RE.findall(text)
+        out: list[str] = []
+        for n in range(lo, hi + 1):
+            if n == 1:
+                out += [WORD_PREFIX + t for t in tokens]
+            else:
+                out += [WORD_PREFIX + " ".join(tokens[i : i + n])
+                        for i in range(len(tokens) - n + 1)]
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """The ``features`` block of the artifact for this analyzer."""
+        return {
+            "char_ngram": list(self.char_ngram),
+            "word_ngram": list(self.word_ngram),
+            "normalize": NORMALIZATION,
+            "tf": "binary",
+            "smooth_idf": True,
+            "norm": "l2",
+        }
+
+
+def smoothed_idf(df: int, n_docs: int) -> float:
+    """scikit-learn's smoothed idf: ``ln((1 + n) / (1 + df)) + 1``."""
+    return math.log((1 + n_docs) / (1 + df)) + 1.0
+
+
+def _require(cond: bool, message: str) -> None:
+    if not cond:
+        raise ArtifactError(f"malformed screen artifact: {message}")
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _parse_range(value: object, name: str) -> tuple[int, int]:
+    _require(
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        and (value == [0, 0] or 1 <= value[0] <= value[1]),
+        f"features.{name} must be [lo, hi] with 1 <= lo <= hi (or [0, 0])",
+    )
+    return (value[0], value[1])
+
+
+class _CharIdCache(dict[str, tuple[int, ...]]):
+    """word -> vocabulary indices of its character n-grams; grows up to a limit.
+
+    Character n-grams never cross whitespace, so a question's character
+    features are the union of its words' features and can be memoised per
+    word.  Misses are computed (and stored while there is room).
+    """
+
+    __slots__ = ("_grams", "_limit", "_lookup")
+
+    def __init__(self, grams: Callable[[str], list[str]],
+                 lookup: Callable[[str], int | None], limit: int) -> None:
+        super().__init__()
+        self._grams = grams
+        self._lookup = lookup
+        self._limit = limit
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        ids = tuple(filter(None, map(self._lookup, self._grams(word))))
+        if len(self) < self._limit:
+            self[word] = ids
+        return ids
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The thresholds on P(safety): at `refer` or above the model refers on its own; from
+    `caution` up to `refer` it only keeps an FAQ answer from going out."""
+
+    refer: float
+    caution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What the model makes of one question: P(safety) and its most likely safety class."""
+
+    p_safety: float
+    top: str  # the safety class with the highest probability (dosing, emergency, ...)
+
+    @property
+    def emergency(self) -> bool:
+        """Whether the likeliest safety class is an emergency."""
+        return self.top == EMERGENCY
+
+
+class LearnedScreen:
+    """Score questions with a trained artifact; pure Python, thread-safe.
+
+    With binary tf, a question's feature vector is ``idf_t / ||idf||`` over the
+    set of vocabulary terms present, so its linear score for class ``c`` is
+    ``sum_t(idf_t * coef[c, t]) / sqrt(sum_t idf_t**2) + intercept[c]``.  Each
+    term's row is precomputed as ``(idf**2, idf*coef[0, t], ...)`` and one
+    C-level gather + transpose + sum gives the norm and all class sums at once.
+    """
+
+    __slots__ = (
+        "_benign_pos",
+        "_char_ids",
+        "_index",
+        "_intercept",
+        "_rows",
+        "analyzer",
+        "benign_class",
+        "classes",
+        "decision_thresholds",
+        "n_terms",
+    )
+
+    def __init__(
+        self,
+        classes: Sequence[str],
+        benign_class: str,
+        analyzer: Analyzer,
+        n_docs: int,
+        df: Mapping[str, int],
+        coef: Mapping[str, Sequence[float]],
+        intercept: Sequence[float],
+        decision: Decision,
+        word_cache_limit: int = WORD_CACHE_LIMIT,
+    ) -> None:
+        k = len(classes)
+        self.decision_thresholds = decision
+        self.classes: tuple[str, ...] = tuple(classes)
+        self.benign_class = benign_class
+        self.analyzer = analyzer
+        self.n_terms = len(df)
+        self._benign_pos = self.classes.index(benign_class)
+        self._intercept: tuple[float, ...] = tuple(float(b) for b in intercept)
+        # Index 0 is a zero row: it is always gathered (so the gather always
+        # yields a tuple) and lets ``filter(None, ...)`` drop unknown terms.
+        # Every vocabulary term needs its idf for the norm, even with a zero
+        # coefficient row.
+        zero = (0.0,) * k
+        self._index: dict[str, int] = {}
+        rows: list[tuple[float, ...]] = [(0.0, *zero)]
+        for term in sorted(df):
+            idf = smoothed_idf(df[term], n_docs)
+            self._index[term] = len(rows)
+            row = coef.get(term)
+            weights = tuple(idf * float(c) for c in row) if row is not None else zero
+            rows.append((idf * idf, *weights))
+        self._rows: tuple[tuple[float, ...], ...] = tuple(rows)
+        self._char_ids = _CharIdCache(analyzer.char_grams, self._index.get, word_cache_limit)
+
+    @classmethod
+    def load(cls, path: str | Path, word_cache_limit: int = WORD_CACHE_LIMIT
+             ) -> LearnedScreen:
+        """Load an artifact written by `faq-bot train` (``.json`` or gzipped JSON).
+
+        Raises :class:`ArtifactError` with the reason if the file cannot be
+        read or does not describe a model this runtime can reproduce.
+        """
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+            if raw[:2] == b"\x1f\x8b":
+                raw = gzip.decompress(raw)
+            data = json.loads(raw.decode("utf-8"))
+        except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+            raise ArtifactError(f"cannot read screen artifact {path}: {exc}") from exc
+        return cls.from_dict(data, word_cache_limit)
+
+    @classmethod
+    def from_dict(cls, data: object, word_cache_limit: int = WORD_CACHE_LIMIT
+                  ) -> LearnedScreen:
+        """Validate a decoded artifact and build the screen from it."""
+        _require(isinstance(data, dict), "top level must be a JSON object")
+        assert isinstance(data, dict)
+        _require(data.get("format") == ARTIFACT_FORMAT, f"format must be {ARTIFACT_FORMAT!r}")
+        _require(data.get("version") == ARTIFACT_VERSION,
+                 f"unsupported version {data.get('version')!r} (expected {ARTIFACT_VERSION})")
+        classes = data.get("classes")
+        _require(isinstance(classes, list) and len(classes) >= 2
+                 and all(isinstance(c, str) for c in classes)
+                 and len(set(classes)) == len(classes), "classes must be >= 2 distinct strings")
+        benign = data.get("benign_class")
+        _require(benign in classes, "benign_class must be one of classes")
+        feats = data.get("features")
+        _require(isinstance(feats, dict), "features must be an object")
+        analyzer = Analyzer(char_ngram=_parse_range(feats.get("char_ngram"), "char_ngram"),
+                            word_ngram=_parse_range(feats.get("word_ngram"), "word_ngram"))
+        _require(feats == analyzer.describe(),
+                 f"unsupported feature settings {feats!r}; this runtime implements "
+                 f"{analyzer.describe()!r}")
+        n_docs = data.get("n_docs")
+        _require(isinstance(n_docs, int) and not isinstance(n_docs, bool) and n_docs > 0,
+                 "n_docs must be a positive integer")
+        df = data.get("df")
+        _require(isinstance(df, dict) and len(df) > 0, "df must be a non-empty object")
+        _require(all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= n_docs
+                     for v in df.values()), "df values must be integers in [1, n_docs]")
+        coef = data.get("coef")
+        _require(isinstance(coef, dict), "coef must be an object")
+        k = len(classes)
+        for term, row in coef.items():
+            _require(term in df, f"coef term {term!r} is not in df")
+            _require(isinstance(row, list) and len(row) == k and all(map(_is_number, row)),
+                     f"coef row for {term!r} must hold {k} finite numbers")
+        intercept = data.get("intercept")
+        _require(isinstance(intercept, list) and len(intercept) == k
+                 and all(map(_is_number, intercept)), f"intercept must hold {k} finite numbers")
+        decision = data.get("decision")
+        _require(isinstance(decision, dict) and set(decision) >= {"refer", "caution"}
+                 and all(_is_number(decision[k]) and 0 < decision[k] <= 1
+                         for k in ("refer", "caution"))
+                 and decision["caution"] <= decision["refer"],
+                 "decision must hold thresholds 0 < caution <= refer <= 1")
+        return cls(classes, benign, analyzer, n_docs, df, coef, intercept,
+                   Decision(float(decision["refer"]), float(decision["caution"])),
+                   word_cache_limit)
+
+    def _present(self, text: str) -> set[int]:
+        text = normalize(text)
+        present: set[int] = set().union(*map(self._char_ids.__getitem__, text.split()))
+        present.update(filter(None, map(self._index.get, self.analyzer.word_grams(text))))
+        return present
+
+    def _linear(self, present: set[int]) -> list[float]:
+        if not present:  # empty vector: scikit-learn leaves it all-zero
+            return list(self._intercept)
+        norm_sq, *sums = map(sum, zip(*itemgetter(0, *present)(self._rows), strict=False))
+        inv = 1.0 / math.sqrt(norm_sq)
+        return [s * inv + b for s, b in zip(sums, self._intercept, strict=False)]
+
+    def linear_scores(self, text: str) -> list[float]:
+        """Per-class linear scores ``x . coef + intercept`` (same order as classes)."""
+        return self._linear(self._present(text))
+
+    def known_terms(self, text: str) -> int:
+        """How many distinct vocabulary terms the question contains; 0 means the model knows
+        nothing about it (an unseen script, say) and would only repeat its class priors."""
+        return len(self._present(text))
+
+    def judge(self, text: str) -> Judgement | None:
+        """P(safety) and the likeliest safety class, or None when the model knows no term of
+        the question: its priors say nothing about this one."""
+        present = self._present(text)
+        if not present:
+            return None
+        probs = _softmax(self._linear(present))
+        safety = [(p, c) for p, c in zip(probs, self.classes, strict=True)
+                  if c != self.benign_class]
+        return Judgement(1.0 - probs[self._benign_pos], max(safety)[1])
+
+    def probabilities(self, text: str) -> list[float]:
+        """Class probabilities (softmax of the linear scores), in class order."""
+        return _softmax(self.linear_scores(text))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Class probabilities keyed by class name."""
+        return dict(zip(self.classes, self.probabilities(text), strict=False))
+
+    def safety_probability(self, text: str) -> float:
+        """Probability that the question belongs to any safety class (1 - P(benign))."""
+        return 1.0 - self.probabilities(text)[self._benign_pos]
+
+
+def _softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return [v / total for v in e]
+
+
+@cache
+def bundled() -> LearnedScreen:
+    """The model shipped with the package, loaded once per process."""
+    return LearnedScreen.load(BUNDLED_MODEL)

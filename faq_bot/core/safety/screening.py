@@ -1,0 +1,76 @@
+"""The two screens together: the rules decide first; the learned model refers what it is sure
+of and, when it is only suspicious, keeps an FAQ answer from going out.
+
+Why not let the model refer whatever it flags: trained with one writer left out and scored on
+that writer, it catches more of the safety questions the rules were never written for, but at
+its plain 0.5 threshold it also flags a few percent of ordinary questions. So it refers on its
+own only at the `refer` threshold, and between `caution` and `refer` it only turns what would
+have been an answer into a careful referral; a fallback or a clarify gives nothing away, so
+those stand. Both thresholds were chosen by cross-validation grouped by writer (`faq-bot train`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
+from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
+from faq_bot.core.safety.screen import Verdict, assess
+
+# The verdicts' rule ids when the model decided (rules have their own ids in rules/*.yaml).
+MODEL_REFER = "model.refer"
+MODEL_CAUTION = "model.caution"
+# The emergency topic of a model verdict: the model knows "an emergency", not which one, so it
+# gets the general emergency reply (emergency number, poison line and crisis line).
+MODEL_EMERGENCY_TOPIC = "urgent"
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """The screen's result for one question.
+
+    `verdict` refers or escalates now (rules, or the model at its refer threshold); `caution`,
+    when set, is the careful referral to give instead of an FAQ answer.
+    """
+
+    verdict: Verdict | None
+    caution: Verdict | None = None
+    judgement: Judgement | None = None
+
+
+class SafetyScreen:
+    """The rules, then (when given) the learned model; safe to share between threads."""
+
+    def __init__(self, learned: LearnedScreen | None) -> None:
+        self.learned = learned
+
+    @classmethod
+    def bundled(cls) -> SafetyScreen:
+        """The rules with the model shipped in the package."""
+        return cls(bundled())
+
+    @classmethod
+    def rules_only(cls) -> SafetyScreen:
+        """The rules alone (for measuring what the model adds)."""
+        return cls(None)
+
+    def screen(self, question: str) -> Screening:
+        """Screen one question; see Screening."""
+        verdict = assess(question)
+        if verdict is not None or self.learned is None:
+            return Screening(verdict)
+        judgement = self.learned.judge(question)
+        if judgement is None:
+            return Screening(None)
+        thresholds = self.learned.decision_thresholds
+        if judgement.p_safety >= thresholds.refer:
+            return Screening(_verdict(judgement, MODEL_REFER), None, judgement)
+        if judgement.p_safety >= thresholds.caution:
+            return Screening(None, _verdict(judgement, MODEL_CAUTION), judgement)
+        return Screening(None, None, judgement)
+
+
+def _verdict(judgement: Judgement, rule: str) -> Verdict:
+    if judgement.emergency:
+        return Verdict(EMERGENCY, MODEL_EMERGENCY_TOPIC, rule)
+    return Verdict(REFERRAL, judgement.top, rule)

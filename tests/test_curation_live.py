@@ -122,6 +122,26 @@ def test_a_graceful_stop_writes_what_the_workers_still_held(
     assert stored_ids(url) == {r["id"] for r in replies}
 
 
+def test_votes_right_after_the_answers_find_them_whichever_worker_takes_them(
+        gunicorn_factory: Callable[..., Gunicorn]) -> None:
+    # Each event waits in the worker that answered until its writer's next batch; a vote taken
+    # by the other worker meanwhile must still find the reply, not get a 404.
+    server = gunicorn_factory({"FAQ_BOT_CURATION": "on", "FAQ_BOT_RATELIMIT": "off"},
+                              workers=2)
+    replies = ask_all(server, eval_questions()[:80], threads=8)
+
+    def vote(reply: dict[str, Any]) -> int:
+        return requests.post(server.url + "/api/v1/feedback", timeout=10,
+                             json={"reply_id": reply["id"], "helpful": True}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(vote, replies))
+    assert codes == [204] * len(replies)
+    url = f"sqlite:///{server.env['FAQ_BOT_INSTANCE_DIR']}/curation.sqlite3"
+    assert {r["reply_id"] for r in read_tables(url)["curation_feedback"]} == {
+        r["id"] for r in replies}
+
+
 def failures(server: Gunicorn, reason: str) -> float:
     """faq_bot_curation_failures_total{reason} summed over the workers."""
     text = requests.get(server.url + "/metrics", timeout=5).text

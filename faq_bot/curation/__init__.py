@@ -17,7 +17,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from faq_bot.config import Settings
 from faq_bot.core.matcher import Matcher
 from faq_bot.core.replies import Reply
-from faq_bot.curation.recorder import FailureHook, Recorder, kept_comment, short_error
+from faq_bot.curation.recorder import (
+    FLUSH_INTERVAL,
+    FailureHook,
+    Recorder,
+    kept_comment,
+    short_error,
+)
 from faq_bot.curation.report import Report, build_report
 from faq_bot.curation.store import (
     Database,
@@ -32,8 +38,10 @@ __all__ = ["Curation", "CurationUnavailable", "Report", "SchemaTooNew"]
 
 log = logging.getLogger("faq_bot.curation")
 
-# A vote may reach one worker a moment before another worker has written the reply it is about.
-VOTE_TRIES = 3
+# A vote may reach one worker while the reply it is about still waits in another worker's
+# buffer (up to the writer's interval): an unknown id is looked up again for that long, and a
+# little more, before it is a 404.
+VOTE_WAIT = FLUSH_INTERVAL + 0.2
 VOTE_RETRY_PAUSE = 0.1
 
 
@@ -80,18 +88,18 @@ class Curation:
             self.recorder.flush(2.0)
         vote = Vote(reply_id, helpful, comment, channel, utcnow())
         cutoff = retention_cutoff(self.settings.retention_days)
+        deadline = time.monotonic() + VOTE_WAIT
         try:
-            for attempt in range(VOTE_TRIES):
-                if self.db.save_vote(vote, cutoff, kept_comment):
-                    return True
-                if attempt + 1 < VOTE_TRIES:
-                    time.sleep(VOTE_RETRY_PAUSE)
+            while not self.db.save_vote(vote, cutoff, kept_comment):
+                if time.monotonic() + VOTE_RETRY_PAUSE > deadline:
+                    return False
+                time.sleep(VOTE_RETRY_PAUSE)
+            return True
         except SQLAlchemyError as exc:
             self.recorder.count_failure("feedback_error")
             log.error("curation: cannot store a vote in %s: %s", self.db.describe(),
                       short_error(exc))
             raise CurationUnavailable(short_error(exc)) from None
-        return False
 
     def queue_vote(self, reply_id: str, helpful: bool, channel: str) -> None:
         """Store a vote in the background (Slack clicks, which must be answered at once)."""

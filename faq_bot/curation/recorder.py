@@ -49,7 +49,7 @@ KEEP_QUESTION = frozenset({"clarify", "fallback"})
 NO_TEXT = frozenset({"referral", "emergency"})
 QUEUE_SIZE = 10_000
 BATCH = 1000
-FLUSH_INTERVAL = 0.5  # seconds: the longest a recorded reply waits in memory, normally
+FLUSH_INTERVAL = 0.25  # seconds: the longest a recorded reply waits in memory, normally
 PURGE_EVERY = 3600.0  # seconds, per process
 MAX_PAUSE = 5.0
 # A batch the database refuses for a reason other than being unreachable is tried this often.

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from faq_bot import create_app
 from faq_bot.cli import main
 from faq_bot.config import ConfigError, Settings
+from faq_bot.core.replies import Reply, new_id
 from faq_bot.curation import Curation
 from faq_bot.curation.hooks import curation
 from faq_bot.curation.recorder import Recorder
@@ -408,3 +409,48 @@ def test_recorder_threads_start_lazily(tmp_path: Path) -> None:
     recorder.close()
     assert not worker.thread.is_alive()
     db.close()
+
+
+def test_a_record_the_database_refuses_costs_no_other_record_of_its_batch(
+        tmp_path: Path) -> None:
+    db = Database(database_url(Settings(instance_dir=tmp_path)))
+    failures: list[str] = []
+    recorder = Recorder(db, on_failure=failures.append)
+    try:
+        # A lone surrogate cannot be encoded for SQLite: refused whatever the retries.
+        rows = [event_row("good-1"), replace(event_row("bad", kind="fallback"),
+                                             question="a \ud800 b"), event_row("good-2")]
+        for row in rows:
+            recorder._put(row)
+        assert recorder.flush(15)
+    finally:
+        recorder.close()
+        db.close()
+    stored = {r["id"] for r in read_tables(f"sqlite:///{tmp_path / 'curation.sqlite3'}")
+              ["curation_events"]}
+    assert stored == {"good-1", "good-2"}
+    assert failures.count("rejected") == 1
+
+
+def test_replies_are_written_in_batches_not_one_transaction_each(tmp_path: Path) -> None:
+    db = Database(database_url(Settings(instance_dir=tmp_path)))
+    db.migrate()
+    commits: list[int] = []
+    sqlalchemy.event.listen(db.engine, "commit", lambda conn: commits.append(1))
+    recorder = Recorder(db, interval=3600)  # only a flush (or a full batch) writes
+    recorder.migrated = True
+    recorder._maybe_purge = lambda: None  # type: ignore[method-assign]  # (its own transaction)
+    reply = Reply(kind="answer", text="x", safety="s", faq_id="what-is-kratom", confidence=1)
+    try:
+        for _ in range(250):
+            recorder.record("What is kratom?", reply.with_id(new_id()), "api")
+        assert recorder.is_pending(reply.id) is False
+        assert commits == []  # nothing written on the request path
+        assert recorder.flush(10)
+    finally:
+        recorder.close()
+        db.close()
+    assert len(commits) == 1
+    assert len(read_tables(f"sqlite:///{tmp_path / 'curation.sqlite3'}")["curation_events"]) \
+        == 250
+

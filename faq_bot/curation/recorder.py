@@ -261,11 +261,14 @@ class Recorder:
                     self.migrated = False  # a missing table: migrate again before the retry
                     time.sleep(0.25)
                     continue
-                if not self._dropping:
+                # One bad record must not cost the others of its batch: each on its own.
+                dropped = self._write_each(batch)
+                if dropped and not self._dropping:
                     log.error("curation: dropping records the database refuses (pid %s): %s",
                               os.getpid(), short_error(exc))
                     self._dropping = True
-                self.count_failure("rejected")
+                for _ in range(dropped):
+                    self.count_failure("rejected")
             else:
                 if self._failing or self._full:
                     log.warning("curation: recording resumed (pid %s)", os.getpid())
@@ -291,6 +294,16 @@ class Recorder:
                                         kept_comment):
             log.info("curation: a %s vote for an unknown or expired reply was ignored",
                      vote.channel)
+
+    def _write_each(self, batch: list[EventRow | Vote]) -> int:
+        """Write a refused batch one record per transaction; how many the database refused."""
+        dropped = 0
+        for item in batch:
+            try:
+                self._write([item])
+            except Exception:
+                dropped += 1
+        return dropped
 
     def _write_failed(self, exc: BaseException) -> None:
         self.count_failure("write_error")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from faq_bot.core.language import LANGUAGES
 from faq_bot.core.normalize import normalise
 from faq_bot.core.safety import screen
 from faq_bot.core.safety.ruleset import (
@@ -55,6 +56,8 @@ def test_every_word_list_is_used() -> None:
     text = " ".join(r.pattern for r in RULES)
     read_by_code = {"dose_as_topic", "not_kratom", "kratom_context", "units", "typo_targets",
                     "never_corrected"}
+    # variants.py reads false_friends_<language>.txt for each language language.py tells.
+    read_by_code |= {f"false_friends_{lang}" for lang in LANGUAGES}
     for file in WORDS_DIR.glob("*.txt"):
         assert "{" + file.stem + "}" in text or file.stem in read_by_code, file.name
 
@@ -174,6 +177,12 @@ def test_a_small_rule_set_loads_and_screens(tmp_path: Path) -> None:
     (('"grams for sleep"', '"how much for sleep"'), 7, "is not caught by this rule"),
     (('"is kratom a tree"', '"is 5 grams a lot"'), 8, "is caught by dosing.dose-amount"),
     (("    kind: referral", "    kind: [referral"), 5, "malformed YAML"),
+    (("    kind: referral\n", "    kind: referral\n    languages: [spanish]\n"), 5,
+     "'languages' must be a list of two-letter language codes"),
+    (("    kind: referral\n", "    kind: referral\n    languages: [en]\n"), 5,
+     "other than en"),
+    (("    kind: referral\n", "    kind: referral\n    languages: [es, es]\n"), 5,
+     "names a language twice"),
 ])
 def test_a_bad_rule_is_refused_with_its_file_and_line(tmp_path: Path, change: tuple[str, str],
                                                       line: int, message: str) -> None:

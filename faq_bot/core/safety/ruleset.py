@@ -3,9 +3,11 @@ them and compile them.
 
 Every rule names its topic and kind, a short pattern (a regular expression that may use named
 word lists, written `{name}`), a one-line reason, and examples it must catch and near misses the
-whole screen must let through. Anything wrong is refused with the file and line, the way the FAQ
-loader does. The files live in the package, never in the FAQ data folder, and are read once: FAQ
-data can never edit the screen.
+whole screen must let through; a rule written for other languages than English names them
+(`languages`), and reads a question in another language as written, where an English rule reads
+it with that language's false friends marked (see variants.py). Anything wrong is refused with
+the file and line, the way the FAQ loader does. The files live in the package, never in the FAQ
+data folder, and are read once: FAQ data can never edit the screen.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ EMERGENCY_TOPICS = ("self_harm", "overdose", "breathing", "unresponsive", "seizu
 TOPICS_BY_KIND = {REFERRAL: REFERRAL_TOPICS, EMERGENCY: EMERGENCY_TOPICS}
 
 FIELDS = ("id", "topic", "kind", "why", "pattern", "matches", "passes")
+# A rule may also name the languages other than English it is written for (two-letter codes).
+OPTIONAL_FIELDS = ("languages",)
 MIN_EXAMPLES = 2
 
 _ID = re.compile(r"[a-z_]+\.[a-z0-9]+(?:-[a-z0-9]+)*")
 _LIST_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _LIST_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _ESCAPE = re.compile(r"\\.")
 
@@ -69,6 +74,7 @@ class Rule:
     passes: tuple[Example, ...]
     file: Path
     line: int
+    languages: tuple[str, ...] = ()  # the other languages it is written for; () for English
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +221,19 @@ class _Reader:
             self.fail(path, f"'{what}' needs at least {MIN_EXAMPLES} examples")
         return tuple(out)
 
+    def languages(self, path: Path_) -> tuple[str, ...] | None:
+        items = self.value(path)
+        if (not isinstance(items, list) or not items
+                or not all(isinstance(i, str) and _LANGUAGE_CODE.fullmatch(i) and i != "en"
+                           for i in items)):
+            self.fail(path, "'languages' must be a list of two-letter language codes other "
+                            "than en (the languages the rule is written for)")
+            return None
+        if len(set(items)) != len(items):
+            self.fail(path, "'languages' names a language twice")
+            return None
+        return tuple(items)
+
 
 def _compile(reader: _Reader, node: Path_, pattern: str,
              words: Mapping[str, tuple[str, ...]]) -> re.Pattern[str] | None:
@@ -245,8 +264,9 @@ def _rule(reader: _Reader, node: Path_, words: Mapping[str, tuple[str, ...]],
           seen: dict[str, str]) -> Rule | None:
     fields = {key: (*node, key) for key in reader.value(node)}
     for key in fields:
-        if key not in FIELDS:
-            reader.fail(fields[key], f"unknown key {key!r} (a rule has {', '.join(FIELDS)})")
+        if key not in FIELDS and key not in OPTIONAL_FIELDS:
+            reader.fail(fields[key], f"unknown key {key!r} (a rule has {', '.join(FIELDS)}, "
+                                     f"and may have {', '.join(OPTIONAL_FIELDS)})")
     missing = [key for key in FIELDS if key not in fields]
     if missing:
         reader.fail(node, f"the rule lacks {', '.join(missing)}")
@@ -256,6 +276,10 @@ def _rule(reader: _Reader, node: Path_, words: Mapping[str, tuple[str, ...]],
     passes = reader.examples(fields["passes"], "passes")
     rule_id, topic, kind, why, pattern = (values[key] for key in FIELDS[:5])
     ok = None not in values.values()
+    languages: tuple[str, ...] | None = ()
+    if "languages" in fields:
+        languages = reader.languages(fields["languages"])
+        ok = ok and languages is not None
     if kind is not None and kind not in TOPICS_BY_KIND:
         reader.fail(fields["kind"], f"unknown kind {kind!r} (referral or emergency)")
         ok = False
@@ -279,9 +303,9 @@ def _rule(reader: _Reader, node: Path_, words: Mapping[str, tuple[str, ...]],
     regex = _compile(reader, fields["pattern"], pattern, words) if pattern else None
     if not ok or regex is None or len(matches) < MIN_EXAMPLES or len(passes) < MIN_EXAMPLES:
         return None
-    assert rule_id and topic and kind and why and pattern
+    assert rule_id and topic and kind and why and pattern and languages is not None
     return Rule(rule_id, topic, kind, why, pattern, regex, matches, passes, reader.file,
-                reader.doc.line(*node))
+                reader.doc.line(*node), languages)
 
 
 def load_rules(rules_dir: Path = RULES_DIR, words_dir: Path = WORDS_DIR,

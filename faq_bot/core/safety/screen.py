@@ -6,6 +6,10 @@ dose amounts, then dependence, mixing and special situations, then the general d
 rules themselves are data (rules/*.yaml and words/*.txt beside this file), loaded and checked
 once at import; the screen never looks at the FAQ, so no FAQ entry can turn one of these
 questions into an answer.
+
+A question recognisably in another language is read twice over: the rules written for other
+languages read its forms as written, the English rules read them with that language's false
+friends marked, so that no English word fires inside another language (see variants.py).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from faq_bot.core.safety.topics import (
     INTERACTION,
     SPECIAL_POPULATION,
 )
-from faq_bot.core.safety.variants import variants
+from faq_bot.core.safety.variants import Reading, read
 
 # The paths that stay in code, by the id a verdict or an explanation names them with.
 DOSE_AMOUNT = "dosing.dose-amount"
@@ -48,8 +52,9 @@ ABOUT_SOMETHING_ELSE = "dosing.about-something-else"
 CODE_RULES = {
     DOSE_AMOUNT: "holds a dose amount: a number or number-word with a unit (5 g, two teaspoons)",
     MISSPELT_AMOUNT: "holds a number with a misspelt or clipped unit (1 tspn, 2 gramz, 3 capsuls)",
-    DOSE_AS_TOPIC: "dose dependence as the article's subject (at higher doses, dose dependent) is "
-                   "taken out before the general dosing rules run",
+    DOSE_AS_TOPIC: "dose dependence as the article's subject (at higher doses, dose dependent, "
+                   "dependente da dose) is taken out before the dependence and the general "
+                   "dosing rules run",
     ABOUT_SOMETHING_ELSE: "an amount of something plainly not kratom (water, hours of sleep) sets "
                           "the general dosing rules aside",
 }
@@ -81,7 +86,9 @@ class Explanation:
     - `question`: the question as given.
     - `forms`: the normalised forms every rule was checked against, in order: the normalised
       text first, then (each only when it differs) the forms with spaced letters joined,
-      leetspeak undone and typos corrected.
+      leetspeak undone and typos corrected; for a question in another language with a false
+      friend in it, then the same forms with the false friends marked ("son_es"), which the
+      English rules read instead.
     - `verdict`: the Verdict (kind, topic, rule), or None when the question may be matched.
     - `rule`, `why`: the id of the rule that decided and its one-line reason (None, None when
       nothing did).
@@ -133,6 +140,25 @@ class _Stage:
         return None
 
 
+class _Topic:
+    """The rules of one topic: all of them as one stage, for a question every rule reads alike,
+    and the rules for other languages and the English rules apart, for a question in another
+    language, which the English rules read with its false friends marked."""
+
+    def __init__(self, kind: str, topic: str, rules: Sequence[Rule]) -> None:
+        self.all = _Stage.of(kind, topic, rules)
+        self.other = _Stage.of(kind, topic, [r for r in rules if r.languages])
+        self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages])
+
+    def first_hit(self, forms: Iterable[str],
+                  english: Iterable[str] | None) -> tuple[Verdict, str, str] | None:
+        """As _Stage.first_hit; `english` is the forms the English rules read instead, or None
+        when they read `forms` too."""
+        if english is None:
+            return self.all.first_hit(forms)
+        return self.other.first_hit(forms) or self.english.first_hit(english)
+
+
 class Screen:
     """The screen built from one set of rules."""
 
@@ -140,14 +166,17 @@ class Screen:
         self.ruleset = ruleset
         self.why = {**CODE_RULES, **{rule.id: rule.why for rule in ruleset.rules}}
         by_topic = {topic: ruleset.of_topic(topic) for topic in {r.topic for r in ruleset.rules}}
-        stage = _Stage.of
+        stage = _Topic
         self._first = [stage(EMERGENCY, topic, by_topic[topic])
                        for topic in EMERGENCY_TOPICS if topic in by_topic]
         self._first += [stage(REFERRAL, INJECTION, by_topic.get(INJECTION, ()))]
         # The specific topics come before the general dosing rules so that "how much kratom
         # while pregnant" gets the pregnancy referral; every one of them is a referral.
+        # Dependence reads the question without its dose-as-a-topic phrases: "dependente da
+        # dose" is the article's subject, not someone dependent.
+        self._dependence = stage(REFERRAL, DEPENDENCE, by_topic.get(DEPENDENCE, ()))
         self._then = [stage(REFERRAL, topic, by_topic.get(topic, ()))
-                      for topic in (DEPENDENCE, INTERACTION, SPECIAL_POPULATION)]
+                      for topic in (INTERACTION, SPECIAL_POPULATION)]
         self._dosing = stage(REFERRAL, DOSING, by_topic.get(DOSING, ()))
         words = ruleset.alternation
         self._dose_topic = re.compile(words("dose_as_topic"))
@@ -184,10 +213,14 @@ class Screen:
         return any(self._not_kratom.search(f) and not self._kratom_context.search(f)
                    for f in forms)
 
-    def decide(self, question: str, forms: Sequence[str]) -> tuple[Verdict, str, str] | None:
+    def _without_dose_topic(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if forms is None else tuple(self._dose_topic.sub(" ", f) for f in forms)
+
+    def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
+        forms, english = reading.forms, reading.english
         for stage in self._first:
-            hit = stage.first_hit(forms)
+            hit = stage.first_hit(forms, english)
             if hit:
                 return hit
         for text in (question, *forms):
@@ -196,37 +229,51 @@ class Screen:
             misspelt = self.misspelt_amount(text)
             if misspelt:
                 return self._amount_verdicts[MISSPELT_AMOUNT], text, misspelt
-        for stage in self._then:
-            hit = stage.first_hit(forms)
+        # Dependence and dosing read the question without its dose-as-a-topic phrases; for
+        # dependence they are looked for only once one of its rules fired (few questions).
+        hit = self._dependence.first_hit(forms, english)
+        if hit:
+            hit = self._dependence.first_hit(self._without_dose_topic(forms) or (),
+                                             self._without_dose_topic(english))
             if hit:
                 return hit
-        hit = self._dosing.first_hit(self._dose_topic.sub(" ", f) for f in forms)
+        for stage in self._then:
+            hit = stage.first_hit(forms, english)
+            if hit:
+                return hit
+        strip = self._dose_topic.sub
+        hit = self._dosing.first_hit((strip(" ", f) for f in forms),
+                                     None if english is None else self._without_dose_topic(english))
         if hit and not self._about_something_else(forms):
             return hit
         return None
 
     def caught_by(self, rule: Rule, question: str) -> bool:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""
-        forms = variants(question)
-        if rule.topic == DOSING:
+        reading = read(question)
+        forms = reading.forms if rule.languages or reading.english is None else reading.english
+        if rule.topic in (DOSING, DEPENDENCE):
             forms = tuple(self._dose_topic.sub(" ", f) for f in forms)
         return any(rule.regex.search(f) for f in forms)
 
     def decided_by(self, question: str) -> str | None:
         """The id of the rule that decides `question`, or None when it passes."""
-        hit = self.decide(question, variants(question))
+        hit = self.decide(question, read(question))
         return hit[0].rule if hit else None
 
     def explain(self, question: str) -> Explanation:
         """See the module's `explain`."""
-        forms = variants(question)
-        hit = self.decide(question, forms)
+        reading = read(question)
+        forms = reading.forms + (reading.english or ())
+        hit = self.decide(question, reading)
         if hit is None:
             # Nothing decided: say which code path, if any, kept a general dosing rule out.
             set_aside = None
-            if self._dosing.first_hit(self._dose_topic.sub(" ", f) for f in forms):
+            english = reading.english
+            if self._dosing.first_hit(self._without_dose_topic(reading.forms) or (),
+                                      self._without_dose_topic(english)):
                 set_aside = ABOUT_SOMETHING_ELSE
-            elif self._dosing.first_hit(forms):
+            elif self._dosing.first_hit(reading.forms, english):
                 set_aside = DOSE_AS_TOPIC
             return Explanation(question, forms, None, None, None, None, None, set_aside)
         verdict, form, matched = hit
@@ -242,7 +289,7 @@ _SCREEN = Screen.load()
 @lru_cache(maxsize=4096)
 def assess(question: str) -> Verdict | None:
     """Screen one question: an emergency or referral verdict, or None when it may be matched."""
-    hit = _SCREEN.decide(question, variants(question))
+    hit = _SCREEN.decide(question, read(question))
     return hit[0] if hit else None
 
 

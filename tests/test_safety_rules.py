@@ -18,9 +18,11 @@ from faq_bot.core.safety.ruleset import (
     WORDS_DIR,
     Rule,
     RulesError,
+    top_level_alternatives,
 )
 from faq_bot.core.safety.screen import Screen, assess, caught_by, explain, rule_why
 from faq_bot.core.safety.topics import REFERRAL_TOPICS
+from faq_bot.core.safety.variants import variants
 
 RULES = screen.rules()
 
@@ -238,3 +240,29 @@ def test_word_lists_expand_in_patterns(tmp_path: Path) -> None:
         '"grams for sleep"', '"how many scoops for sleep"')))
     pattern = small.ruleset.rules[0].regex.pattern
     assert re.search(r"how many \(\?:g\|gr\|", pattern)
+
+
+# --- the stage regexes ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("pattern", "alternatives"), [
+    (r"\ba|\bb", [r"\ba", r"\bb"]),
+    (r"\b(?:a|b)c|^d", [r"\b(?:a|b)c", "^d"]),
+    (r"[|]x|y\|z", ["[|]x", r"y\|z"]),
+    (r"[^]|]a|b", ["[^]|]a", "b"]),
+])
+def test_patterns_split_at_their_top_level_bars(pattern: str, alternatives: list[str]) -> None:
+    assert top_level_alternatives(pattern) == alternatives
+
+
+def test_a_topic_regex_finds_the_same_place_as_its_rules_one_after_another() -> None:
+    # The stage regex gathers the alternatives under one "\b" or "^"; the leftmost place it
+    # matches must be the one where the first of its rules matches.
+    texts = {f for r in RULES for e in (*r.matches, *r.passes) for f in variants(e.text)}
+    for topic in {r.topic for r in RULES}:
+        rules = [r for r in RULES if r.topic == topic]
+        gathered = screen._alternation(rules)
+        for text in texts:
+            starts = [m.start() for m in (r.regex.search(text) for r in rules) if m]
+            found = gathered.search(text)
+            assert (found.start() if found else None) == (min(starts) if starts else None), \
+                (topic, text)

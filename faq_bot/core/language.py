@@ -13,7 +13,6 @@ normalised form: that expands English chat shorthand, which would read the Spani
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from faq_bot.core.normalize import clean
 
@@ -71,7 +70,6 @@ for _lang, _vocab in _FUNCTION_WORDS.items():
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 
 
-@lru_cache(maxsize=4096)
 def language_guess(question: str) -> str | None:
     """The code of the language whose function words the question uses most ("en", "es",
     ...), or None when it has too few of anyone's to tell."""

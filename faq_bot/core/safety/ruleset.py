@@ -104,9 +104,9 @@ def read_word_file(file: Path) -> list[tuple[str, int]]:
     return out
 
 
-def _top_level_bar(pattern: str) -> bool:
-    """True when `pattern` has a "|" outside every group and character class."""
-    depth, in_class, i = 0, False, 0
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at each "|" outside every group and character class."""
+    out, depth, in_class, i, start = [], 0, False, 0, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -127,9 +127,11 @@ def _top_level_bar(pattern: str) -> bool:
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            return True
+            out.append(pattern[start:i])
+            start = i + 1
         i += 1
-    return False
+    out.append(pattern[start:])
+    return out
 
 
 def load_words(words_dir: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
@@ -151,7 +153,7 @@ def load_words(words_dir: Path, problems: list[Problem]) -> dict[str, tuple[str,
                 problems.append(Problem(file, line, f"{item!r} is not a valid regular "
                                                     f"expression: {exc}"))
                 continue
-            if _top_level_bar(item):
+            if len(top_level_alternatives(item)) > 1:
                 problems.append(Problem(file, line, f"{item!r} holds two items; write one "
                                                     "item a line"))
                 continue

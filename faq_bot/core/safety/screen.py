@@ -34,6 +34,7 @@ from faq_bot.core.safety.ruleset import (
     RuleSet,
     check_examples,
     load_rules,
+    top_level_alternatives,
 )
 from faq_bot.core.safety.topics import (
     DEPENDENCE,
@@ -110,6 +111,33 @@ class Explanation:
     set_aside: str | None
 
 
+def _alternation(rules: Sequence[Rule]) -> re.Pattern[str]:
+    """One regular expression matching where any of `rules` matches first.
+
+    The rules' top-level alternatives that start at a word boundary are gathered under one
+    "\\b", and those anchored at the start under one "^": at the many places inside a word,
+    or past the start, the search then fails once instead of once an alternative. The
+    leftmost place where one matches is the same whatever the order of the alternatives; which
+    rule matches there is found apart (`_Stage.first_hit`). A topic without rules never
+    matches ("(?!)") rather than matching everything ("").
+    """
+    at_word: list[str] = []
+    at_start: list[str] = []
+    other: list[str] = []
+    for rule in rules:
+        for alternative in top_level_alternatives(rule.regex.pattern):
+            if alternative.startswith("\\b"):
+                at_word.append(alternative[2:])
+            elif alternative.startswith("^"):
+                at_start.append(alternative[1:])
+            else:
+                other.append(alternative)
+    parts = [f"{anchor}(?:{'|'.join(alts)})"
+             for anchor, alts in (("\\b", at_word), ("^", at_start)) if alts]
+    parts += [f"(?:{alternative})" for alternative in other]
+    return re.compile("|".join(parts) or "(?!)")
+
+
 @dataclass(frozen=True, slots=True)
 class _Stage:
     """The rules of one topic, searched as one regular expression."""
@@ -119,9 +147,8 @@ class _Stage:
 
     @classmethod
     def of(cls, kind: str, topic: str, rules: Sequence[Rule]) -> _Stage:
-        # A topic without rules never matches ("(?!)") rather than matching everything ("").
-        regex = re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules) or "(?!)")
-        return cls(regex, tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules))
+        return cls(_alternation(rules), tuple((r.regex, Verdict(kind, topic, r.id))
+                                              for r in rules))
 
     def first_hit(self, forms: Iterable[str]) -> tuple[Verdict, str, str] | None:
         """The verdict, form and matched words for the first form any rule catches."""

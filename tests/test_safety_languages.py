@@ -42,6 +42,7 @@ CAUGHT = {
         "din mein kitni baar le sakte hain?",
         "¿puedo tomar el doble?",
         "posso tomar kratom em jejum?",
+        "¿puedo beber kratom en té?",
     ],
     "interaction": [
         "¿puedo tomarlo con alcohol?",
@@ -220,6 +221,7 @@ def test_a_rule_for_another_language_reads_its_false_friends_as_written(tmp_path
     ("doce", "o kratom tem um gosto doce ou amargo?"),  # "sweet", not "dose"
     ("mich", "wie wirkt kratom auf mich und meinen schlaf?"),  # "me", not "much"
     ("dost", "mera dost kratom ke baare mein pooch raha tha"),  # "friend", not "dose"
+    ("beber", "¿se puede beber el kratom en Tailandia?"),  # "to drink", not "beer"
 ])
 def test_the_corrector_leaves_a_questions_own_words_alone(word: str, question: str) -> None:
     assert all(word in form.split() for form in variants(question)), variants(question)

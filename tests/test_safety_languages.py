@@ -90,6 +90,7 @@ CAUGHT = {
         "j'ai pris trop de kratom",
         "ich habe zu viel Kratom genommen",
         "maine bahut zyada kratom le liya",
+        "usne zehar kha liya hai",
     ],
     "self_harm": [
         "quiero morir",
@@ -97,6 +98,11 @@ CAUGHT = {
         "je veux mourir",
         "ich will nicht mehr leben",
         "main khudkushi karna chahta hoon",
+    ],
+    "chest_pain": [
+        "me duele el pecho después de tomar kratom",
+        "j'ai mal à la poitrine après le kratom",
+        "lagta hai dil ka daura pad raha hai",
     ],
     "unresponsive": [
         "mi amigo se desmayó después de tomar kratom",
@@ -112,7 +118,7 @@ CAUGHT = {
     ],
 }
 
-EMERGENCY_TOPICS = {"overdose", "self_harm", "breathing", "unresponsive"}
+EMERGENCY_TOPICS = {"overdose", "self_harm", "breathing", "unresponsive", "chest_pain"}
 
 
 @pytest.mark.parametrize(("topic", "question"),

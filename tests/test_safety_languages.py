@@ -159,6 +159,10 @@ ANSWERABLE = [
     "kya kratom ki aadat lag sakti hai?",
     "kratom ke baare mein research kitni hai?",
     "¿tomar kratom es más seguro que las pastillas para dormir?",
+    # "how many" of studies or kinds is not an amount to take.
+    "wie viele Studien gibt es zu Kratom?",
+    "combien d'études sur le kratom ?",
+    "¿cuántos estudios hay sobre el kratom?",
 ]
 
 

@@ -186,6 +186,10 @@ def tiny_engine(faq: Any) -> Engine:
     ("please", "fallback", None),
     # Nothing suspicious: the FAQ answers.
     ("What is kratom?", "answer", None),
+    # An amount of something plainly not kratom: the rules set dosing aside on purpose, and the
+    # model's dosing guess does not overrule them; its other classes still count.
+    ("how many glasses of water should I drink a day? zebra", "fallback", None),
+    ("how many glasses of water should I drink a day? panic", "emergency", MODEL_REFER),
 ])
 def test_the_model_refers_when_sure_and_keeps_answers_back_when_suspicious(
         tiny_engine: Engine, question: str, kind: str, rule: str | None) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
 from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
-from faq_bot.core.safety.screen import Verdict, assess
+from faq_bot.core.safety.screen import Verdict, assess, explain
+from faq_bot.core.safety.topics import DOSING
 
 # The verdicts' rule ids when the model decided (rules have their own ids in rules/*.yaml).
 MODEL_REFER = "model.refer"
@@ -63,11 +64,20 @@ class SafetyScreen:
         if judgement is None:
             return Screening(None)
         thresholds = self.learned.decision_thresholds
+        if judgement.p_safety < thresholds.caution or self._rules_set_aside(question, judgement):
+            return Screening(None, None, judgement)
         if judgement.p_safety >= thresholds.refer:
             return Screening(_verdict(judgement, MODEL_REFER), None, judgement)
-        if judgement.p_safety >= thresholds.caution:
-            return Screening(None, _verdict(judgement, MODEL_CAUTION), judgement)
-        return Screening(None, None, judgement)
+        return Screening(None, _verdict(judgement, MODEL_CAUTION), judgement)
+
+    @staticmethod
+    def _rules_set_aside(question: str, judgement: Judgement) -> bool:
+        # The rules set the dosing rules aside on purpose for two classes: an amount of
+        # something plainly not kratom ("how many glasses of water a day") and dose dependence
+        # as the article's subject ("at higher doses"). The model's dosing guess on those is the
+        # same question the policy already answered, so it does not overrule it; its other
+        # classes (an emergency, a medicine) still count.
+        return judgement.top == DOSING and explain(question).set_aside is not None
 
 
 def _verdict(judgement: Judgement, rule: str) -> Verdict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -187,9 +188,17 @@ def _stem(word: str) -> str:
     return _WORD_END.sub("", word)
 
 
+# A synonym's target is a term already: never stemmed. A set, not `SYNONYMS.values()`, which
+# is searched word by word.
+_CANONICAL = frozenset(SYNONYMS.values())
+
+
 def terms(text: str) -> list[str]:
     """The content terms of `text`, before typo correction."""
-    norm = normalise(text)
+    return _content_terms(normalise(text))
+
+
+def _content_terms(norm: str) -> list[str]:
     for pattern, repl in PHRASES:
         norm = pattern.sub(repl, norm)
     out = []
@@ -197,8 +206,32 @@ def terms(text: str) -> list[str]:
         if word in STOPWORDS:
             continue
         word = SYNONYMS.get(word, word)
-        out.append(_stem(word) if word not in SYNONYMS.values() else word)
+        out.append(word if word in _CANONICAL else _stem(word))
     return out
+
+
+
+# What the index keeps of a phrasing: its content terms and its normalised text.
+Analysis = tuple[tuple[str, ...], str]
+
+
+def analyse(phrasing: str) -> Analysis:
+    """A phrasing's content terms and normalised text, as the index holds them."""
+    # The uncached normalise: an FAQ's phrasings are each seen once here and would only push
+    # the questions out of its memo.
+    norm = normalise.__wrapped__(phrasing)
+    return tuple(_content_terms(norm)), norm
+
+
+# Analyses made by the FAQ loader (fresh or from its cache) for the Matcher built next; keyed
+# by the phrasing's text, of which they are a pure function, so a stale one is never wrong.
+_remembered: dict[str, Analysis] = {}
+
+
+def remember(analyses: dict[str, Analysis]) -> None:
+    """Hand the next Matcher the analyses of its phrasings, replacing any earlier ones."""
+    global _remembered
+    _remembered = analyses
 
 
 # How a phrasing's score is made: shared rare words (F1 of IDF-weighted terms), then fuzzy
@@ -206,6 +239,11 @@ def terms(text: str) -> list[str]:
 F1_WEIGHT, FUZZY_WEIGHT, WHOLE_WEIGHT = 0.85, 0.10, 0.05
 # A word the FAQ never uses weighs this share of the rarest word's weight (tuned with eval).
 UNKNOWN_WEIGHT = 0.8
+# The most the fuzzy parts can add, on the F1 scale: a phrasing whose F1 is further than this
+# below the best one's never gets them (the exhaustive scoring's rule, kept exactly).
+_LIFT = FUZZY_WEIGHT + WHOLE_WEIGHT
+# Margin for float rounding in the pruning bounds: pruning only skips what is provably below.
+_EPS = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,39 +265,63 @@ class Thresholds:
 
 
 class Matcher:
-    """Ranks the entries of one FAQ against a question. Built once per loaded FAQ."""
+    """Ranks the entries of one FAQ against a question. Built once per loaded FAQ.
+
+    Scoring is that of the exhaustive ranking (`rank(question, limit=None)`); the default
+    ranking finds the same best entries, with the same scores, from an inverted index whose
+    postings are ordered by phrasing weight, so most phrasings are never looked at.
+    """
 
     def __init__(self, entries: tuple[Entry, ...], thresholds: Thresholds | None = None) -> None:
         self.entries = entries
         self.thresholds = thresholds or Thresholds()
+        t = self.thresholds
+        # A phrasing whose F1 part, even with the most the fuzzy parts add, stays under the
+        # lines the engine looks at never gets them: they could not change a reply, and on a
+        # big FAQ a question sharing one common word would compare against thousands.
+        self._fuzzy_floor = min(t.clarify, t.suggest) - FUZZY_WEIGHT - WHOLE_WEIGHT
         self._phrasings: list[str] = []  # content terms, joined
         self._fulltext: list[str] = []  # normalised text with its stop words
         self._terms: list[frozenset[str]] = []
         self._owner: list[int] = []
+        global _remembered
+        known, _remembered = _remembered, {}  # taken once: no FAQ's analyses outlive its load
         vocab: list[set[str]] = []
         for index, entry in enumerate(entries):
             words: set[str] = set()
             for phrasing in entry.phrasings:
-                found = terms(phrasing)
+                found, norm = known.get(phrasing) or analyse(phrasing)
                 words.update(found)
                 self._phrasings.append(" ".join(found))
-                self._fulltext.append(normalise(phrasing))
+                self._fulltext.append(norm)
                 self._terms.append(frozenset(found))
                 self._owner.append(index)
             vocab.append(words)
         self._vocab = vocab
         self._all_vocab = sorted(set().union(*vocab)) if vocab else []
         n = len(entries)
-        df = {w: sum(w in v for v in vocab) for w in self._all_vocab}
+        df: dict[str, int] = dict.fromkeys(self._all_vocab, 0)
+        for words in vocab:
+            for w in words:
+                df[w] += 1
         self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
         # A word the FAQ never uses weighs nearly as much as its rarest word: it is likely what
         # the question is about, and the FAQ does not cover it.
         self._unknown_idf = UNKNOWN_WEIGHT * math.log((n + 1) / 0.5)
         self._phrasing_weight = [sum(self._idf[w] for w in t) or 1.0 for t in self._terms]
-        self._postings: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
         for i, phrasing_terms in enumerate(self._terms):
             for word in phrasing_terms:
-                self._postings.setdefault(word, []).append(i)
+                postings.setdefault(word, []).append(i)
+        # Each posting list lightest phrasing first: a phrasing's F1 is bounded by a function of
+        # its weight, so the phrasings worth scoring for a term form one stretch of its list.
+        weight = self._phrasing_weight
+        self._postings: dict[str, list[int]] = {}
+        self._posting_weights: dict[str, list[float]] = {}
+        for word, ids in postings.items():
+            ids.sort(key=weight.__getitem__)  # stable: equal weights stay in phrasing order
+            self._postings[word] = ids
+            self._posting_weights[word] = [weight[i] for i in ids]
         self._by_initial: dict[str, list[str]] = {}
         for word in self._all_vocab:
             self._by_initial.setdefault(word[0], []).append(word)
@@ -278,11 +340,23 @@ class Matcher:
         """The question's content terms, with typos corrected against the FAQ's vocabulary."""
         return list(dict.fromkeys(self._correct(w) for w in terms(question)))
 
-    def rank(self, question: str) -> list[Candidate]:
-        """Every entry scored against `question`, best first."""
+    def rank(self, question: str, limit: int | None = 3,
+             floor: float | None = None) -> list[Candidate]:
+        """The best entries for `question`, best first: the top one, then up to `limit` - 1 more
+        scoring at least `floor` (default: the lower of the clarify and suggest lines, below
+        which no caller looks). `limit=None` scores and returns every entry."""
         words = self.query_terms(question)
         if not words or not self.entries:
             return []
+        if limit is None:
+            return self._rank_all(question, words)
+        if floor is None:
+            floor = min(self.thresholds.clarify, self.thresholds.suggest)
+        return self._rank_top(question, words, max(1, limit), floor)
+
+    def _rank_all(self, question: str, words: list[str]) -> list[Candidate]:
+        # The exhaustive ranking: every phrasing that shares a term is scored. The reference the
+        # indexed ranking must agree with (tests/test_scale.py compares them).
         weight = {w: self._idf.get(w, self._unknown_idf) for w in words}
         total = sum(weight.values())
         # Only phrasings that share a term can reach the clarify line (the fuzzy parts alone
@@ -300,7 +374,8 @@ class Matcher:
             return [Candidate(entry, 0.0) for entry in self.entries]
         # The fuzzy parts can lift a phrasing by at most FUZZY_WEIGHT + WHOLE_WEIGHT: only the
         # phrasings that could then still reach the best one are worth the string comparisons.
-        reach = F1_WEIGHT * max(f1.values()) - FUZZY_WEIGHT - WHOLE_WEIGHT
+        reach = max(F1_WEIGHT * max(f1.values()) - FUZZY_WEIGHT - WHOLE_WEIGHT,
+                    self._fuzzy_floor)
         query, full = " ".join(words), normalise(question)
         best = [0.0] * len(self.entries)
         for i, value in f1.items():
@@ -315,3 +390,101 @@ class Matcher:
         ranked = [Candidate(entry, min(1.0, best[i])) for i, entry in enumerate(self.entries)]
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked
+
+    def _f1_near_best(self, words: list[str], weight: dict[str, float], total: float,
+                      floor_f1: float) -> dict[int, float]:
+        """F1 of every phrasing within _LIFT of the best F1 or at least `floor_f1` (and maybe
+        some more): the only ones that can be among the best entries."""
+        known = sorted((w for w in words if w in self._postings), key=weight.__getitem__,
+                       reverse=True)
+        # A phrasing first met in the list of known[j] holds no rarer query term (or was proven
+        # too weak there), so what it shares weighs at most suffix[j], and at most its own
+        # weight W: its F1 = 2 * shared / (total + W) <= 2 * min(W, suffix[j]) / (total + W).
+        suffix = [0.0] * (len(known) + 1)
+        for j in range(len(known) - 1, -1, -1):
+            suffix[j] = suffix[j + 1] + weight[known[j]]
+        f1: dict[int, float] = {}
+        best = 0.0
+        cut = -1.0  # nothing is ruled out before the first phrasing is scored
+        terms_of, phrasing_weight = self._terms, self._phrasing_weight
+        for j, word in enumerate(known):
+            most = suffix[j]
+            ids, weights = self._postings[word], self._posting_weights[word]
+            start = 0
+            if cut > 0:
+                # Lighter phrasings: 2W / (total + W) < cut.
+                start = bisect_left(weights, cut * total / (2 - cut) * (1 - _EPS))
+            for k in range(start, len(ids)):
+                w_i = weights[k]
+                # Heavier phrasings: past `most`, the bound falls as W grows.
+                if cut > 0 and w_i > most and 2 * most / (total + w_i) < cut:
+                    break
+                i = ids[k]
+                if i in f1:
+                    continue
+                ts = terms_of[i]
+                common = 0.0
+                for w in words:  # in question order, as the exhaustive sum adds them
+                    if w in ts:
+                        common += weight[w]
+                recall = common / total
+                precision = common / phrasing_weight[i]
+                value = 2 * recall * precision / (recall + precision)
+                f1[i] = value
+                if value > best:
+                    best = value
+                    cut = self._cut(best, floor_f1)
+        return f1
+
+    def _cut(self, best: float, floor_f1: float) -> float:
+        """The F1 under which a phrasing cannot matter, once one has F1 `best`: it gets no
+        fuzzy part (under reach or the fuzzy floor), so it cannot beat or tie the best one, nor
+        reach `floor_f1` (the listing floor on the F1 scale)."""
+        fuzzy_from = self._fuzzy_floor / F1_WEIGHT
+        if best < fuzzy_from:
+            return min(best, floor_f1) - _EPS
+        return min(max(best - _LIFT / F1_WEIGHT, fuzzy_from), floor_f1) - _EPS
+
+    def _rank_top(self, question: str, words: list[str], limit: int,
+                  floor: float) -> list[Candidate]:
+        weight = {w: self._idf.get(w, self._unknown_idf) for w in words}
+        total = sum(weight.values())
+        f1 = self._f1_near_best(words, weight, total, floor / F1_WEIGHT)
+        if not f1:
+            return [Candidate(entry, 0.0)
+                    for entry in self.entries[:limit if floor <= 0 else 1]]
+        reach = max(F1_WEIGHT * max(f1.values()) - FUZZY_WEIGHT - WHOLE_WEIGHT,
+                    self._fuzzy_floor)
+        query, full = " ".join(words), normalise(question)
+        best: dict[int, float] = {}
+        top = 0.0  # the best entry's score so far
+        kth = -1.0  # a lower bound of the limit-th best entry's score, once there are that many
+        floor_cap = min(1.0, floor)
+        for n, i in enumerate(sorted(f1, key=f1.__getitem__, reverse=True)):
+            score = F1_WEIGHT * f1[i]
+            within = score >= reach
+            # Scores can only fall from here (F1 falls, and past `reach` no fuzzy part is added):
+            # stop when this one could neither enter the best `limit` nor, under the floor, be
+            # the best. Scores are capped at 1.0 below, so the comparisons are too.
+            most = score + _LIFT if within else score
+            if most < min(1.0, kth) or (most < floor_cap and most < min(1.0, top)):
+                break
+            if within:
+                score += (FUZZY_WEIGHT * fuzz.token_sort_ratio(query, self._phrasings[i])
+                          + WHOLE_WEIGHT * fuzz.token_sort_ratio(full, self._fulltext[i])) / 100
+            owner = self._owner[i]
+            if score > best.get(owner, 0.0):
+                best[owner] = score
+                top = max(top, score)
+            if n % 32 == 31 and len(best) >= limit:
+                kth = sorted(best.values(), reverse=True)[limit - 1]
+        # Best first; equal scores in FAQ order, as the exhaustive ranking's stable sort leaves them.
+        ranked = sorted(((min(1.0, s), i) for i, s in best.items()),
+                        key=lambda pair: (-pair[0], pair[1]))
+        out = [Candidate(self.entries[i], s) for s, i in ranked[:limit]]
+        out = out[:1] + [c for c in out[1:] if c.score >= floor]
+        if len(out) < limit and floor <= 0:
+            # Entries that share no term score 0 and follow, in FAQ order.
+            out += [Candidate(entry, 0.0) for i, entry in enumerate(self.entries)
+                    if i not in best][:limit - len(out)]
+        return out

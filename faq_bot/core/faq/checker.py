@@ -11,8 +11,7 @@ import string
 from typing import Any
 
 from faq_bot.core.doses import find_dose_amounts
-from faq_bot.core.normalize import normalise
-from faq_bot.core.safety import assess
+from faq_bot.core.faq.phrasings import PhrasingCache
 from faq_bot.core.yamlfile import Problem, YamlDoc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -70,8 +69,11 @@ class Checker:
                          + ", ".join("{" + k + "}" for k in CONTACT_KEYS))
 
 
-def check_entry_phrasings(ck: Checker, doc: YamlDoc, entries: list[dict[str, Any]]) -> None:
-    """No phrasing may belong to two entries or be one the safety screen never lets through."""
+def check_entry_phrasings(ck: Checker, doc: YamlDoc, entries: list[dict[str, Any]],
+                          cache: PhrasingCache | None = None) -> None:
+    """No phrasing may belong to two entries or be one the safety screen never lets through;
+    `cache` remembers the phrasings that pass (none is kept without one)."""
+    cache = cache if cache is not None else PhrasingCache(None)
     owner: dict[str, str] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
@@ -84,7 +86,9 @@ def check_entry_phrasings(ck: Checker, doc: YamlDoc, entries: list[dict[str, Any
         for path, text in phrasings:
             if not isinstance(text, str) or not text.strip():
                 continue
-            key = normalise(text)
+            # Screened first: a phrasing that passes is then analysed once, for both.
+            verdict = cache.verdict(text)
+            key = cache.normalised(text)
             other = owner.get(key)
             if other is not None and other != entry["id"]:
                 ck.add(doc, path, f"entry '{entry['id']}': {text!r} is also a phrasing of entry "
@@ -92,7 +96,6 @@ def check_entry_phrasings(ck: Checker, doc: YamlDoc, entries: list[dict[str, Any
             elif other == entry["id"] and path[-2] == "alternates":
                 ck.add(doc, path, f"entry '{entry['id']}': {text!r} is listed twice; remove one")
             owner.setdefault(key, entry["id"])
-            verdict = assess(text)
             if verdict is not None:
                 ck.add(doc, path, f"entry '{entry['id']}': {text!r} is a {verdict.topic} question "
                        f"that the safety screen answers with a {verdict.kind}, so it can never "

@@ -23,8 +23,11 @@ from faq_bot.core.faq.checker import (
     fold_article_text,
 )
 from faq_bot.core.faq.model import Article, ContextNote, Entry, Faq, Policy, PolicyReply
+from faq_bot.core.faq.phrasings import PhrasingCache
+from faq_bot.core.faq.yamlcache import read_yaml_cached
+from faq_bot.core.matcher import Analysis, remember
 from faq_bot.core.safety.topics import REFERRAL_TOPICS
-from faq_bot.core.yamlfile import YamlDoc, YamlError, read_yaml
+from faq_bot.core.yamlfile import YamlDoc, YamlError
 
 FILES = ("article.yaml", "faq.yaml", "policy.yaml", "sources.yaml")
 
@@ -39,7 +42,7 @@ class FaqInvalid(Exception):
 
 def load_faq(data_dir: Path, *, country: str | None = None, source_url: str | None = None) -> Faq:
     """Load and check `data_dir`; raise FaqInvalid listing every problem found."""
-    faq, problems = _load(Path(data_dir), country, source_url)
+    faq, problems = _load(Path(data_dir), country, source_url, prime=True)
     if problems or faq is None:
         raise FaqInvalid(problems)
     return faq
@@ -50,8 +53,8 @@ def check_faq(data_dir: Path, *, country: str | None = None) -> list[Problem]:
     return _load(Path(data_dir), country, None)[1]
 
 
-def _load(data_dir: Path, country: str | None,
-          source_url: str | None) -> tuple[Faq | None, list[Problem]]:
+def _load(data_dir: Path, country: str | None, source_url: str | None,
+          prime: bool = False) -> tuple[Faq | None, list[Problem]]:
     ck = Checker()
     if not data_dir.is_dir():
         return None, [Problem(data_dir, None, "the FAQ data directory does not exist; set "
@@ -60,7 +63,7 @@ def _load(data_dir: Path, country: str | None,
     digest = hashlib.sha256()
     for name in FILES:
         try:
-            docs[name] = read_yaml(data_dir / name)
+            docs[name] = read_yaml_cached(data_dir / name)
         except YamlError as exc:
             ck.problems.append(Problem(exc.file, exc.line, exc.message))
             continue
@@ -70,10 +73,22 @@ def _load(data_dir: Path, country: str | None,
     article, article_text = _article(ck, docs["article.yaml"], data_dir, source_url)
     if article_text is not None:
         digest.update(article_text.encode())
+    # A server start checks the folder, then loads it: the second time, these same bytes
+    # give the same FAQ, already checked.
+    global _last
+    key = (data_dir.resolve(), country, source_url, digest.hexdigest())
+    last = _last
+    if not ck.problems and last is not None and last[0] == key:
+        if prime:
+            remember(last[2])
+            _last = (key, last[1], {})
+        return last[1], []
     notes = _notes(ck, docs["sources.yaml"])
     policy = _policy(ck, docs["policy.yaml"], notes, country)
     contacts = dict(policy.contacts) if policy is not None else {}
-    entries = _entries(ck, docs["faq.yaml"], article, notes, contacts)
+    cache = PhrasingCache.default()
+    entries = _entries(ck, docs["faq.yaml"], article, notes, contacts, cache)
+    cache.save(_raw_phrasings(docs["faq.yaml"]))
     if policy is not None:
         known = {e.id for e in entries}
         for i, starter in enumerate(policy.starters):
@@ -82,7 +97,18 @@ def _load(data_dir: Path, country: str | None,
                        f"{starter!r} is not an FAQ entry id; use an id from faq.yaml")
     if ck.problems or article is None or policy is None:
         return None, ck.problems
-    return Faq(article, entries, policy, notes, data_dir, digest.hexdigest()[:16]), []
+    faq = Faq(article, entries, policy, notes, data_dir, digest.hexdigest()[:16])
+    analyses = cache.analyses([p for e in entries for p in e.phrasings])
+    _last = (key, faq, {} if prime else analyses)
+    if prime:
+        # The Matcher built from these entries next takes their analyses from here.
+        remember(analyses)
+    return faq, []
+
+
+# The last valid FAQ loaded in this process, by its folder, settings and bytes; with the
+# analyses of its phrasings, until a load hands them to the Matcher.
+_last: tuple[tuple[object, ...], Faq, dict[str, Analysis]] | None = None
 
 
 def _mapping(ck: Checker, doc: YamlDoc) -> dict[str, Any]:
@@ -244,8 +270,22 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
                   smalltalk, tuple(starters), tuple(filled.items()))
 
 
-def _entries(ck: Checker, doc: YamlDoc, article: Article | None,
-             notes: dict[str, ContextNote], contacts: dict[str, str]) -> tuple[Entry, ...]:
+def _raw_phrasings(doc: YamlDoc) -> set[str]:
+    # Every question and alternate as written: what the phrasing cache is keyed by.
+    items = doc.data.get("entries") if isinstance(doc.data, dict) else None
+    out: set[str] = set()
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict):
+            alternates = item.get("alternates")
+            for text in [item.get("question"), *(alternates if isinstance(alternates, list)
+                                                 else ())]:
+                if isinstance(text, str):
+                    out.add(text)
+    return out
+
+
+def _entries(ck: Checker, doc: YamlDoc, article: Article | None, notes: dict[str, ContextNote],
+             contacts: dict[str, str], cache: PhrasingCache) -> tuple[Entry, ...]:
     data = _mapping(ck, doc)
     items = data.get("entries")
     if not isinstance(items, list) or not items:
@@ -282,7 +322,8 @@ def _entries(ck: Checker, doc: YamlDoc, article: Article | None,
                 ck.add(doc, (*where, "alternates", j), f"{what}: alternate {j + 1} must be text")
             else:
                 alts.append(alt.strip())
-                ck.no_dose(doc, (*where, "alternates", j), alt, f"{what}: alternate")
+                if not cache.passed(alt):  # a remembered pass holds no dose amount
+                    ck.no_dose(doc, (*where, "alternates", j), alt, f"{what}: alternate")
         source = item.get("source")
         section = ck.text(doc, source, (*where, "source"), "section", f"{what}: source")
         quote = ck.text(doc, source, (*where, "source"), "quote", f"{what}: source")
@@ -311,5 +352,5 @@ def _entries(ck: Checker, doc: YamlDoc, article: Article | None,
         if entry_id and question and answer and section and quote:
             out.append(Entry(entry_id, " ".join(question.split()), tuple(alts),
                              " ".join(answer.split()), section, " ".join(quote.split()), context))
-    check_entry_phrasings(ck, doc, items)
+    check_entry_phrasings(ck, doc, items, cache)
     return tuple(out)

@@ -30,6 +30,7 @@ from faq_bot.learn.train import (
     held_out_artifacts,
     routed,
     score_items,
+    score_with,
 )
 
 REFUSED = ("referral", "emergency")
@@ -155,20 +156,11 @@ def held_out_sets(files: Sequence[Path], items_of: Callable[[Path], list[Item]],
         items = items_of(path)
         result = SetResult(path.stem, {"refer": d.refer, "caution": d.caution})
         result.tallies["rules"] = tally_replies(items, lambda q: rules.ask(q).to_dict())
-        result.tallies["model"] = tally_model(score_items_with(shipped, items), d.refer,
+        result.tallies["model"] = tally_model(score_with(shipped, items), d.refer,
                                               d.caution)
         result.tallies["combined"] = tally_replies(items, lambda q: combined.ask(q).to_dict())
         results.append(result)
     return results
-
-
-def score_items_with(screen: LearnedScreen, items: Sequence[Item]) -> list[Scored]:
-    """Score `items` with an already loaded screen."""
-    out = []
-    for item in items:
-        j = screen.judge(item.text)
-        out.append(Scored(item, j.p_safety, j.top) if j else Scored(item, 0.0, "benign"))
-    return out
 
 
 HEADERS = ["safety recall", "safety Qs answered", "in scope right", "out of scope unanswered",

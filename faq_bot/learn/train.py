@@ -175,7 +175,11 @@ class Scored:
 
 def score_items(artifact: dict[str, Any], items: Sequence[Item]) -> list[Scored]:
     """Score `items` with `artifact` through the runtime, exactly as serving would."""
-    screen = LearnedScreen.from_dict(artifact)
+    return score_with(LearnedScreen.from_dict(artifact), items)
+
+
+def score_with(screen: LearnedScreen, items: Sequence[Item]) -> list[Scored]:
+    """Score `items` with a loaded screen."""
     out = []
     for item in items:
         judgement = screen.judge(item.text)

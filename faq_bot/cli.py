@@ -65,13 +65,23 @@ def main() -> None:
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the reply as the API's JSON.")
-def ask(question: str, as_json: bool) -> None:
+@click.option("--conversation", default=None, metavar="TOKEN",
+              help="The `conversation` of the previous reply (from --json): ask in that chat.")
+def ask(question: str, as_json: bool, conversation: str | None) -> None:
     """Answer QUESTION from the FAQ."""
+    from faq_bot.core.conversation import advance
+    from faq_bot.services import conversation_tokens
+
     try:
         question = validate_question(question)
     except QuestionError as exc:
         raise click.UsageError(exc.message) from None
-    reply = _engine(_settings()).ask(question)
+    settings = _settings()
+    tokens = conversation_tokens(settings)
+    previous = tokens.read(conversation)
+    reply = _engine(settings).ask(question, previous)
+    reply = reply.with_conversation(
+        tokens.issue(advance(previous, reply.kind, reply.faq_id, reply.topic)))
     if as_json:
         click.echo(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
     else:

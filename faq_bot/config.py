@@ -59,6 +59,15 @@ def _str(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    value = _str(env, name)
+    if value is not None and len(value) < 16:
+        raise ConfigError(f"{name} is too short ({len(value)} characters); use at least 16, "
+                          "e.g. the output of: python -c 'import secrets; "
+                          "print(secrets.token_hex(32))'")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The service's configuration; every field has an environment variable (see README)."""
@@ -91,6 +100,11 @@ class Settings:
     curation: bool = True
     retention_days: int = 30
     admin_token: str | None = None
+    # Signs conversation tokens; unset, a random key is made at start (the workers of one server
+    # share it, as the app is preloaded). Replicas must all be given the same value.
+    secret_key: str | None = None
+    # Seconds a conversation may stay idle before its token is ignored.
+    conversation_ttl: int = 30 * 60
     instance_dir: Path | None = None
     # prometheus_client's own variable: set, metrics are shared by the gunicorn workers.
     metrics_dir: Path | None = None
@@ -130,6 +144,8 @@ class Settings:
             curation=_bool(env, "FAQ_BOT_CURATION", True),
             retention_days=_int(env, "FAQ_BOT_RETENTION_DAYS", 30, 1, 3650),
             admin_token=_str(env, "FAQ_BOT_ADMIN_TOKEN"),
+            secret_key=_secret(env, "FAQ_BOT_SECRET_KEY"),
+            conversation_ttl=_int(env, "FAQ_BOT_CONVERSATION_TTL", 30 * 60, 60, 7 * 24 * 3600),
             instance_dir=Path(instance).expanduser().resolve() if instance else None,
             metrics_dir=Path(metrics).expanduser().resolve() if metrics else None,
         )

@@ -5,6 +5,7 @@ globals."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from faq_bot.config import Settings
+from faq_bot.core.conversation import ConversationTokens, advance
 from faq_bot.core.faq.store import FaqStore
 from faq_bot.core.replies import Reply
 
@@ -45,13 +47,25 @@ class Services:
     hook_failure_listeners: list[HookFailureListener] = field(default_factory=list)
     # Set by operations (ops.observe), which owns request ids; the core of a reply needs none.
     request_id: Callable[[], str | None] = _no_request_id
+    conversations: ConversationTokens | None = None
 
-    def ask(self, question: str, channel: str) -> Reply:
+    def __post_init__(self) -> None:
+        if self.conversations is None:
+            self.conversations = conversation_tokens(self.settings)
+
+    def ask(self, question: str, channel: str, conversation: object = None) -> Reply:
         """Answer through the live engine, then let every hook observe the reply.
 
-        A hook that raises is logged and counted; the reply, already built, still goes out.
+        `conversation` is the token of the previous reply of the same chat; one that is not a
+        valid, live token of this deployment is ignored (the question stands alone). A hook
+        that raises is logged and counted; the reply, already built, still goes out.
         """
-        reply = self.store.engine.ask(question)
+        tokens = self.conversations
+        assert tokens is not None  # set in __post_init__
+        previous = tokens.read(conversation)
+        reply = self.store.engine.ask(question, previous)
+        turn = advance(previous, reply.kind, reply.faq_id, reply.topic)
+        reply = reply.with_conversation(tokens.issue(turn))
         for hook in self.reply_hooks:
             try:
                 hook(reply, channel)
@@ -74,6 +88,15 @@ class Services:
                 listener(name)
             except Exception:  # a broken counter must not break the reply either
                 log.exception("hook failure listener failed")
+
+
+def conversation_tokens(settings: Settings) -> ConversationTokens:
+    """The deployment's token signer: FAQ_BOT_SECRET_KEY, else a random key made once per
+    process. The server preloads the app in gunicorn's master, so its workers share that key;
+    replicas must share FAQ_BOT_SECRET_KEY (a restart without it ends open conversations,
+    whose next questions are then answered on their own)."""
+    secret = settings.secret_key.encode() if settings.secret_key else os.urandom(32)
+    return ConversationTokens(secret, settings.conversation_ttl)
 
 
 def services(app: Flask | None = None) -> Services:

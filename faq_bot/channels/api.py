@@ -25,7 +25,9 @@ def ask() -> Response:
     if channel not in CHANNELS:
         raise QuestionError("invalid_channel", '"channel" must be one of '
                             + ", ".join(CHANNELS) + " (or left out).")
-    reply = services().ask(question, channel)
+    # Per the contract a conversation that is not a live token of ours (not a string, expired,
+    # tampered) is ignored, never an error: the question is answered on its own.
+    reply = services().ask(question, channel, body.get("conversation"))
     # Not jsonify: the reply renders its own JSON, from a cache (see Reply.to_json).
     return Response(reply.to_json() + "\n", mimetype="application/json")
 

@@ -122,6 +122,11 @@ def spec() -> dict[str, Any]:
                     # Any JSON value is accepted and ignored by the server today.
                     "session_id": {"description": "An opaque client value; not used by the "
                                                   "server."},
+                    # Any JSON value is accepted: one that is not a live token is ignored.
+                    "conversation": {"description": "The `conversation` of the previous reply "
+                                                    "in the same chat. An unknown, expired, "
+                                                    "malformed or tampered value is ignored: "
+                                                    "the question is answered on its own."},
                 },
             },
             "FeedbackRequest": {
@@ -144,7 +149,7 @@ def spec() -> dict[str, Any]:
             "Reply": {
                 "type": "object",
                 "required": ["id", "kind", "text", "source", "safety", "faq_id", "confidence",
-                             "suggestions", "topic", "context"],
+                             "suggestions", "topic", "context", "followups", "conversation"],
                 "properties": {
                     "id": {"type": "string"},
                     "kind": {"type": "string", "enum": list(KINDS)},
@@ -164,6 +169,14 @@ def spec() -> dict[str, Any]:
                         "properties": {"text": {"type": "string"}, "source": {
                             "type": "object", "required": ["title", "url"],
                             "properties": {"title": {"type": "string"}, "url": nullable_str}}}}},
+                    "followups": {"type": "array", "maxItems": 4, "items": {
+                        "type": "object", "required": ["faq_id", "question"],
+                        "properties": {"faq_id": {"type": "string"},
+                                       "question": {"type": "string"}}},
+                        "description": "For an answer: what to ask next (empty otherwise)."},
+                    "conversation": {"type": "string",
+                                     "description": "Opaque; send it back as `conversation` "
+                                                    "with the next question of the same chat."},
                 },
             },
             "Error": {

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from faq_bot.core.conversation import (
+    Turn,
+    is_bare_rejoinder,
+    is_follow_on,
+    is_rejoinder,
+    read_with,
+)
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.language import is_english
 from faq_bot.core.matcher import Matcher, Thresholds
@@ -19,6 +26,8 @@ from faq_bot.core.scope import out_of_scope_reason
 from faq_bot.core.smalltalk import smalltalk_intent
 
 MAX_QUESTION_CHARS = 500
+# The rule id of a referral or emergency reply given because the conversation's thread was one.
+CONTINUED_THREAD = "conversation.thread"
 
 
 class QuestionError(ValueError):
@@ -62,9 +71,45 @@ class Engine:
         # each reply still gets its own id.
         self._decide = lru_cache(maxsize=memo_size)(self._decide_uncached)
 
-    def ask(self, question: str) -> Reply:
-        """Answer one question (already validated) with the reply the contract prescribes."""
-        return self._decide(question).with_id(new_id())
+    def ask(self, question: str, previous: Turn | None = None) -> Reply:
+        """Answer one question (already validated) with the reply the contract prescribes;
+        `previous` is what the conversation's last reply left (None: the question stands alone)."""
+        if previous is None:
+            return self._decide(question).with_id(new_id())
+        return self._decide_after(question, previous).with_id(new_id())
+
+    def _decide_after(self, question: str, previous: Turn) -> Reply:
+        # The message alone is always screened (and decided) first: an emergency, a referral or
+        # an answer of its own never depends on what came before it.
+        alone = self._decide(question)
+        if alone.kind in ("emergency", "smalltalk") or not is_follow_on(question):
+            return alone
+        if previous.refused and previous.topic is not None:
+            # "and if it's six?" after a dosing question: the thread stays referred (or, after
+            # an emergency, escalated), whatever the message says on its own. Only a message
+            # that merely points back ("what are its side effects?") and has an answer of its
+            # own leaves the thread.
+            if alone.kind == "referral" or (alone.kind == "answer"
+                                            and not is_rejoinder(question)):
+                return alone
+            if previous.refusal == "emergency":
+                return self.replies.emergency(previous.topic, CONTINUED_THREAD)
+            return self.replies.referral(previous.topic, CONTINUED_THREAD)
+        entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
+        if entry is None:
+            return alone
+        # Read with the previous question: screened as a whole (the entry's question is the
+        # only earlier text, and it passes the screen on its own), then matched if the message
+        # found nothing of its own. The memo key is the whole reading, never the message alone.
+        together = self._decide(read_with(entry.question, question))
+        if together.kind in ("referral", "emergency"):
+            return together
+        if alone.kind == "referral":
+            return alone
+        if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
+                                          or together.confidence >= alone.confidence):
+            return together
+        return alone
 
     def _decide_uncached(self, question: str) -> Reply:
         screening = self.safety.screen(question)

@@ -16,6 +16,8 @@ from faq_bot.core.doses import has_dose_amount
 from faq_bot.core.faq.model import ContextNote, Entry, Faq, PolicyReply
 
 KINDS = ("answer", "referral", "emergency", "clarify", "fallback", "smalltalk")
+# The contract allows at most four follow-up questions on an answer.
+MAX_FOLLOWUPS = 4
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -69,7 +71,11 @@ class Reply:
     # The id of the safety rule (or learned-screen path) that decided a referral or emergency:
     # counted in metrics and curation events, never shown to the user.
     rule: str | None = None
+    # What to ask next, for an answer: the entry's curated follow-up questions.
+    followups: tuple[Suggestion, ...] = ()
     id: str = field(default_factory=new_id)
+    # The signed conversation token to send back with the next question (per reply, like id).
+    conversation: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The reply as the contract's JSON object."""
@@ -86,16 +92,23 @@ class Reply:
             "topic": self.topic,
             "context": [{"text": n.text, "source": {"title": n.title, "url": n.url}}
                         for n in self.context],
+            "followups": [{"faq_id": s.faq_id, "question": s.question} for s in self.followups],
+            "conversation": self.conversation,
         }
 
     def _content(self) -> tuple[Any, ...]:
-        # Every field but the id, in field order: what replies of the same content share.
+        # Every field but the id and the conversation, in field order: what replies of the
+        # same content share.
         return (self.kind, self.text, self.safety, self.source, self.faq_id, self.confidence,
-                self.suggestions, self.topic, self.context, self.rule)
+                self.suggestions, self.topic, self.context, self.rule, self.followups)
 
     def with_id(self, reply_id: str) -> Reply:
         """The same reply under another id (a faster dataclasses.replace, for every request)."""
-        return Reply(*self._content(), reply_id)
+        return Reply(*self._content(), reply_id, self.conversation)
+
+    def with_conversation(self, token: str) -> Reply:
+        """The same reply carrying the conversation token `token`."""
+        return Reply(*self._content(), self.id, token)
 
     def to_json(self) -> str:
         """The reply as the contract's JSON text: compact, UTF-8 kept, keys as in to_dict."""
@@ -103,12 +116,13 @@ class Reply:
         rest = _JSON_BY_CONTENT.get(content)
         if rest is None:
             fields = self.to_dict()
-            del fields["id"]
-            rest = _encode(fields)[1:]
+            del fields["id"], fields["conversation"]
+            rest = _encode(fields)[1:-1]
             if len(_JSON_BY_CONTENT) >= _JSON_CACHE_SIZE:
                 _JSON_BY_CONTENT.clear()
             _JSON_BY_CONTENT[content] = rest
-        return '{"id":' + _encode(self.id) + "," + rest
+        return ('{"id":' + _encode(self.id) + "," + rest + ',"conversation":'
+                + _encode(self.conversation) + "}")
 
     def visible_strings(self) -> list[str]:
         """Every string a user of any channel may be shown."""
@@ -122,6 +136,7 @@ def visible_strings(reply: Mapping[str, Any]) -> list[str]:
     out = [reply.get("text") or "", reply.get("safety") or "",
            source.get("title") or "", source.get("section") or "", source.get("quote") or ""]
     out += [s.get("question") or "" for s in reply.get("suggestions") or []]
+    out += [s.get("question") or "" for s in reply.get("followups") or []]
     for note in reply.get("context") or []:
         out += [note.get("text") or "", (note.get("source") or {}).get("title") or ""]
     return out
@@ -151,10 +166,13 @@ class ReplyBuilder:
     def answer(self, entry: Entry, confidence: float) -> Reply:
         """The curated answer of `entry`, citing its section and quote."""
         art = self.faq.article
+        by_id = self.faq.by_id
+        followups = tuple(Suggestion(i, by_id[i].question) for i in entry.followups
+                          if i in by_id and i != entry.id)[:MAX_FOLLOWUPS]
         return self._checked(Reply(
             kind="answer", text=entry.answer, safety=self.policy.safety_line,
             source=Source(art.title, entry.section, entry.quote, art.url),
-            faq_id=entry.id, confidence=confidence, context=entry.context))
+            faq_id=entry.id, confidence=confidence, context=entry.context, followups=followups))
 
     def referral(self, topic: str, rule: str | None = None) -> Reply:
         """The clinician referral for a safety topic (never a number); `rule` decided it."""

@@ -28,6 +28,8 @@ class Entry:
     section: str
     quote: str
     context: tuple[ContextNote, ...] = ()
+    # Ids of the entries to offer next, as curated (faq.yaml `followups:`).
+    followups: tuple[str, ...] = ()
 
     @property
     def phrasings(self) -> tuple[str, ...]:

@@ -1,0 +1,216 @@
+"""Conversations: what the previous turn leaves behind, the signed token that carries it, and
+whether a message only makes sense read with it.
+
+The state lives with the client (the widget's sessionStorage, a Slack thread), so any worker of
+any replica can take the next turn without sticky sessions or shared storage. It holds ids and
+topics, never question text: the previous reply's kind, the entry it answered from and the
+safety topic it referred, with the time it was issued. It is signed with HMAC-SHA256 under the
+deployment's secret, so a client cannot forge a state; and since it carries no text, nothing in
+it can reach the matcher without the safety screen (the entry's own question, read with the
+new message, is screened again every turn).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from faq_bot.core.normalize import normalise
+
+TOKEN_VERSION = 1
+DEFAULT_TTL_SECONDS = 30 * 60
+# Tokens are small (ids and topics); anything much longer is not one of ours.
+MAX_TOKEN_CHARS = 1024
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_KINDS = {"answer", "referral", "emergency", "clarify", "fallback", "smalltalk"}
+# Issue times a little in the future are tolerated: replicas' clocks differ by a few seconds.
+_CLOCK_SKEW = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one reply leaves for the next message of its conversation.
+
+    `kind` is the reply's kind; `faq_id` the entry the conversation last answered from;
+    `refusal` ("referral" or "emergency") and `topic` the safety thread still open, if any;
+    `turns` how many replies the conversation has had.
+    """
+
+    kind: str
+    faq_id: str | None = None
+    refusal: str | None = None
+    topic: str | None = None
+    turns: int = 1
+
+    @property
+    def refused(self) -> bool:
+        """Whether a referral or emergency thread is open."""
+        return self.refusal is not None and self.topic is not None
+
+    def then(self, kind: str, faq_id: str | None, topic: str | None) -> Turn:
+        """The state after the next reply (`kind`, its `faq_id` and safety `topic`).
+
+        An answer closes a safety thread and becomes the context; a referral or emergency opens
+        one; small talk, clarify and fallback keep both (a "thanks" does not end a dosing
+        thread, and "and the green ones?" after "sorry?" still means the last answer).
+        """
+        turns = min(self.turns + 1, 10_000)
+        if kind == "answer":
+            return Turn(kind, faq_id, None, None, turns)
+        if kind in ("referral", "emergency"):
+            return Turn(kind, None, kind, topic, turns)
+        return Turn(kind, self.faq_id, self.refusal, self.topic, turns)
+
+    @staticmethod
+    def first(kind: str, faq_id: str | None, topic: str | None) -> Turn:
+        """The state after the first reply of a conversation."""
+        return Turn("smalltalk", turns=0).then(kind, faq_id, topic)
+
+
+def advance(previous: Turn | None, kind: str, faq_id: str | None, topic: str | None) -> Turn:
+    """The state after a reply of `kind` (its `faq_id`, and its `topic` when it is a referral
+    or an emergency), following `previous` (None: the conversation's first reply)."""
+    topic = topic if kind in ("referral", "emergency") else None
+    return (Turn.first if previous is None else previous.then)(kind, faq_id, topic)
+
+
+class ConversationTokens:
+    """Issues and reads signed conversation tokens; safe to share between threads."""
+
+    def __init__(self, secret: bytes, ttl: int = DEFAULT_TTL_SECONDS,
+                 clock: Callable[[], float] = time.time) -> None:
+        if len(secret) < 16:
+            raise ValueError("the conversation secret needs at least 16 bytes")
+        self._secret = secret
+        self.ttl = ttl
+        self._clock = clock
+
+    def _mac(self, payload: bytes) -> str:
+        digest = hmac.new(self._secret, payload, hashlib.sha256).digest()
+        return _b64(digest)
+
+    def issue(self, turn: Turn) -> str:
+        """The token for `turn`, issued now."""
+        body = {"v": TOKEN_VERSION, "t": int(self._clock()), "k": turn.kind, "f": turn.faq_id,
+                "r": turn.refusal, "p": turn.topic, "n": turn.turns}
+        payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+        return payload + "." + self._mac(payload.encode())
+
+    def read(self, token: object) -> Turn | None:
+        """The Turn a token carries, or None for anything that is not a valid, live token of
+        this deployment (not a string, malformed, tampered, from another secret, expired)."""
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+            return None
+        payload, _, mac = token.partition(".")
+        try:
+            # The MAC is checked before the payload is parsed at all.
+            if not hmac.compare_digest(mac.encode("ascii"), self._mac(payload.encode("ascii"))
+                                       .encode("ascii")):
+                return None
+            body = json.loads(_unb64(payload))
+        except (UnicodeError, ValueError):
+            return None
+        return self._turn(body)
+
+    def _turn(self, body: object) -> Turn | None:
+        if not isinstance(body, dict) or body.get("v") != TOKEN_VERSION:
+            return None
+        issued, kind, faq_id = body.get("t"), body.get("k"), body.get("f")
+        refusal, topic, turns = body.get("r"), body.get("p"), body.get("n")
+        now = self._clock()
+        if not isinstance(issued, int) or not now - self.ttl <= issued <= now + _CLOCK_SKEW:
+            return None
+        if kind not in _KINDS or not isinstance(turns, int) or turns < 1:
+            return None
+        if refusal not in (None, "referral", "emergency"):
+            return None
+        if faq_id is not None and not (isinstance(faq_id, str) and _ID_RE.match(faq_id)):
+            return None
+        if topic is not None and not (isinstance(topic, str) and _ID_RE.match(topic)):
+            return None
+        return Turn(kind, faq_id, refusal, topic, turns)
+
+
+def _b64(data: bytes) -> str:
+    # Hex, not base64: base64 text holds runs such as "-6g-" or "_5mg." that every check for
+    # dose amounts in a reply would rightly flag; hex has no letter of any unit.
+    return data.hex()
+
+
+def _unb64(text: str) -> bytes:
+    return bytes.fromhex(text)
+
+
+# --- Reading a message with the previous turn ------------------------------------------------
+
+# Openings that lean on what was just said: "and the green ones?", "what about red?", "but why".
+_LEADS = re.compile(
+    r"^(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
+    r"what\s+about|how\s+about|what\s+if|and\s+if|even\s+if|same\s+for|same\s+with|"
+    r"how\s+come|why(?:\s+(?:is|does|do)\s+(?:that|it|this))?\s*$|really|says\s+who|"
+    r"source|sources|proof|citation|any\s+(?:proof|evidence|studies|research)|"
+    r"what\s+(?:do|should|can|must)\s+(?:i|we)\s+do|now\s+what|help|please\s+help)\b")
+# Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
+# sleeping, then?", "in that case?".
+_TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead)\s*$")
+# Words that point back at something said before.
+_POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|theirs|"
+                       r"there|one|ones|same|such|more|instead|else|either)\b")
+# A subject of its own: a message naming one of these can be read on its own.
+_SUBJECTS = re.compile(
+    r"\b(?:kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
+    r"strains?|red|green|white|bali|borneo|maeng|article|study|studies|research|sleep\w*|"
+    r"insomnia|melatonin|dopamine|serotonin|receptors?|fda|cdc|authorit\w+)\b")
+# Openings that drop the thread on purpose: "never mind, where does kratom grow?".
+_RESETS = re.compile(r"^(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
+                     r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
+                     r"another\s+question|other\s+question)\b")
+
+
+def starts_afresh(message: str) -> bool:
+    """Whether the message says it leaves the previous turn behind ("never mind, ...")."""
+    return bool(_RESETS.match(normalise(message)))
+
+
+def is_rejoinder(message: str) -> bool:
+    """Whether `message` is a rejoinder to the previous turn: a leading "and"/"what about"/"how
+    come", a closing "though?"/"then?", or a very short message with no subject of its own."""
+    text = normalise(message)
+    if not text or _RESETS.match(text):
+        return False
+    if _LEADS.match(text) or _TAILS.search(text):
+        return True
+    return len(text.split()) <= 3 and not _SUBJECTS.search(text)
+
+
+def is_follow_on(message: str) -> bool:
+    """Whether `message` only makes sense after the previous turn: a rejoinder, or a message
+    that points back (it, that, those...) without naming kratom itself."""
+    if is_rejoinder(message):
+        return True
+    text = normalise(message)
+    if not text or _RESETS.match(text):
+        return False
+    return bool(_POINTERS.search(text)) and "kratom" not in text
+
+
+# Words a bare rejoinder is made of ("how come?", "why is that?", "says who?", "source?").
+_BARE_WORDS = frozenset("""why how come really is that it this so source sources proof evidence
+says who what where does do say the and then though ok okay huh wait seriously sure""".split())
+
+
+def is_bare_rejoinder(message: str) -> bool:
+    """Whether the message has no words of its own to match ("how come?", "why is that?"):
+    only its reading with the previous turn can be matched."""
+    words = normalise(message).split()
+    return bool(words) and all(w in _BARE_WORDS for w in words)
+
+
+def read_with(previous_question: str, message: str) -> str:
+    """The message read with the previous turn's question, for screening and matching."""
+    return f"{previous_question.rstrip()} {message.strip()}"

@@ -1,0 +1,313 @@
+"""Conversations (issue 17): the signed token, reading a message with the previous turn, safety
+over the whole thread, and the API's `conversation` field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from faq_bot.app import create_app
+from faq_bot.config import ConfigError, Settings
+from faq_bot.core.conversation import (
+    ConversationTokens,
+    Turn,
+    advance,
+    is_follow_on,
+    is_rejoinder,
+    starts_afresh,
+)
+from faq_bot.core.engine import CONTINUED_THREAD, Engine
+from faq_bot.core.faq.model import Faq
+
+SECRET = b"0123456789abcdef0123456789abcdef"
+
+
+class Clock:
+    """A settable clock for expiry tests."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- the token ---------------------------------------------------------------------------------
+
+def test_a_token_round_trips_ids_and_topics_only() -> None:
+    tokens = ConversationTokens(SECRET)
+    turn = Turn("referral", None, "referral", "dosing", 3)
+    token = tokens.issue(turn)
+    assert tokens.read(token) == turn
+    payload = json.loads(bytes.fromhex(token.split(".")[0]))
+    assert set(payload) == {"v", "t", "k", "f", "r", "p", "n"}
+
+
+@pytest.mark.parametrize("bad", [None, 1, 1.5, True, [], {}, ["x"], {"a": 1}, "", "x", ".",
+                                 "abc.def", "é.é", "a" * 10_000, "\x00.\x00", "zz.zz",
+                                 "7b7d." + "0" * 64])
+def test_anything_that_is_not_a_token_reads_as_none(bad: Any) -> None:
+    assert ConversationTokens(SECRET).read(bad) is None
+
+
+def test_a_tampered_token_reads_as_none() -> None:
+    tokens = ConversationTokens(SECRET)
+    token = tokens.issue(Turn("referral", None, "referral", "dosing"))
+    payload, mac = token.split(".")
+    body = json.loads(bytes.fromhex(payload))
+    body["r"], body["p"] = None, None  # try to close the dosing thread
+    forged = json.dumps(body).encode().hex()
+    assert tokens.read(forged + "." + mac) is None
+    assert tokens.read(payload + "." + mac[:-2] + ("aa" if mac[-2:] != "aa" else "bb")) is None
+    assert tokens.read(payload) is None
+
+
+def test_a_token_of_another_deployment_reads_as_none() -> None:
+    token = ConversationTokens(SECRET).issue(Turn("answer", "what-is-kratom"))
+    assert ConversationTokens(b"another secret of 32 bytes......").read(token) is None
+
+
+def test_a_token_expires_after_the_idle_time() -> None:
+    clock = Clock()
+    tokens = ConversationTokens(SECRET, ttl=1800, clock=clock)
+    token = tokens.issue(Turn("answer", "what-is-kratom"))
+    clock.now += 1799
+    assert tokens.read(token) is not None
+    clock.now += 2
+    assert tokens.read(token) is None
+
+
+def test_a_token_from_far_in_the_future_reads_as_none() -> None:
+    clock = Clock()
+    token = ConversationTokens(SECRET, clock=clock).issue(Turn("answer", "what-is-kratom"))
+    clock.now -= 3600
+    assert ConversationTokens(SECRET, clock=clock).read(token) is None
+
+
+def test_a_short_secret_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ConversationTokens(b"short")
+
+
+def test_settings_read_the_secret_and_the_idle_time() -> None:
+    env = {"FAQ_BOT_SECRET_KEY": "k" * 32, "FAQ_BOT_CONVERSATION_TTL": "600"}
+    settings = Settings.from_env(env)
+    assert settings.secret_key == "k" * 32
+    assert settings.conversation_ttl == 600
+    assert Settings.from_env({}).conversation_ttl == 1800
+    with pytest.raises(ConfigError, match="FAQ_BOT_SECRET_KEY"):
+        Settings.from_env({"FAQ_BOT_SECRET_KEY": "short"})
+    with pytest.raises(ConfigError, match="FAQ_BOT_CONVERSATION_TTL"):
+        Settings.from_env({"FAQ_BOT_CONVERSATION_TTL": "5"})
+
+
+def test_the_thread_state_advances() -> None:
+    first = advance(None, "referral", None, "dosing")
+    assert first.refused and first.topic == "dosing" and first.turns == 1
+    # Small talk does not close a dosing thread; an answer does and becomes the context.
+    thanks = advance(first, "smalltalk", None, "thanks")
+    assert thanks.refused and thanks.topic == "dosing"
+    answer = advance(thanks, "answer", "what-is-kratom", None)
+    assert not answer.refused and answer.faq_id == "what-is-kratom" and answer.turns == 3
+    fallback = advance(answer, "fallback", None, None)
+    assert fallback.faq_id == "what-is-kratom"
+
+
+# --- which messages lean on the previous turn -------------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "and if it's six?", "only a glass of wine, though?", "an hour before sleeping, then?",
+    "how come?", "does the research back that up?", "where does it say that?",
+    "and the green ones?", "what about red vein?", "why is that?", "is it safe?",
+    "what do I do?", "and 5?", "those ones?", "really?"])
+def test_follow_ons(message: str) -> None:
+    assert is_follow_on(message)
+
+
+@pytest.mark.parametrize("message", [
+    "never mind, where does kratom grow?", "What is kratom?", "Is kratom addictive?",
+    "What are the side effects of kratom?", "How does kratom act on opioid receptors?",
+    "does kratom help with sleep", "what is mitragynine"])
+def test_messages_that_stand_on_their_own(message: str) -> None:
+    assert not is_follow_on(message)
+
+
+def test_never_mind_starts_afresh() -> None:
+    assert starts_afresh("Never mind, where does kratom grow?")
+    assert not starts_afresh("where does kratom grow?")
+    assert not is_rejoinder("nvm what is kratom")
+
+
+# --- the engine over several turns ------------------------------------------------------------
+
+def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str | None]]:
+    """(kind, faq_id or topic, rule) for each message, asked in one conversation."""
+    turn: Turn | None = None
+    out = []
+    for message in messages:
+        reply = engine.ask(message, turn)
+        turn = advance(turn, reply.kind, reply.faq_id, reply.topic)
+        out.append((reply.kind, reply.faq_id or reply.topic, reply.rule))
+    return out
+
+
+@pytest.mark.parametrize(("first", "then", "topic"), [
+    ("how many grams should I take?", "and if it's six?", "dosing"),
+    ("how many grams should I take?", "and 5?", "dosing"),
+    ("how many grams should I take?", "what about twice?", "dosing"),
+    ("can I mix kratom with alcohol?", "only a glass of wine, though?", "interaction"),
+    ("can I mix kratom with alcohol?", "and with beer?", "interaction"),
+    ("should I take kratom before bed?", "an hour before sleeping, then?", "dosing"),
+    ("is kratom ok while pregnant?", "what about the third trimester?", "special_population"),
+])
+def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
+                                        topic: str) -> None:
+    (kind, got, _), (kind2, _, _) = converse(engine, first, then)
+    assert (kind, got) == ("referral", topic)
+    assert kind2 == "referral"
+
+
+def test_a_bare_rejoinder_after_a_referral_is_referred_by_the_thread(engine: Engine) -> None:
+    replies = converse(engine, "how many grams should I take?", "ok thanks", "and 5?")
+    assert replies[1][0] == "smalltalk"
+    assert replies[2] == ("referral", "dosing", CONTINUED_THREAD)
+
+
+def test_an_emergency_thread_stays_an_emergency(engine: Engine) -> None:
+    replies = converse(engine, "my friend took too much kratom and won't wake up",
+                       "what do I do?")
+    assert [r[0] for r in replies] == ["emergency", "emergency"]
+
+
+def test_an_emergency_at_any_turn_is_an_emergency(engine: Engine) -> None:
+    replies = converse(engine, "What is kratom?", "and the green ones?",
+                       "I took kratom and now I can't breathe")
+    assert replies[-1][0] == "emergency"
+
+
+def test_a_message_that_stands_alone_leaves_the_thread(engine: Engine) -> None:
+    replies = converse(engine, "how many grams should I take?",
+                       "never mind, where does kratom grow?")
+    assert replies[1][:2] == ("answer", "what-is-kratom")
+
+
+def test_a_follow_on_is_read_with_the_previous_answer(engine: Engine) -> None:
+    assert converse(engine, "What does the article say about red vein kratom?",
+                    "and the green ones?")[1][:2] == ("answer", "green-and-white-vs-red")
+    assert converse(engine, "what is mitragynine?", "does the research back that up?"
+                    )[1][:2] == ("answer", "evidence-strength")
+    # Alone, "how come?" is nothing to match; read with the answer it asks about, it is.
+    assert converse(engine, "How do green and white kratom compare with red?", "how come?"
+                    )[1][:2] == ("answer", "green-and-white-vs-red")
+
+
+def test_the_message_alone_is_screened_whatever_came_before(engine: Engine, faq: Faq) -> None:
+    # No previous turn, however benign, turns a referral of the message alone into an answer.
+    for entry in faq.entries:
+        turn = Turn("answer", entry.id)
+        assert engine.ask("how many grams should I take", turn).kind == "referral"
+        assert engine.ask("and with my sertraline?", turn).kind == "referral"
+
+
+def test_single_messages_are_decided_as_before(engine: Engine) -> None:
+    # A first turn (no previous state) is the single-question path, memo included.
+    for question in ("What is kratom?", "how come?", "and if it's six?", "hello"):
+        assert engine.ask(question).to_dict() | {"id": ""} == \
+            engine.ask(question, None).to_dict() | {"id": ""}
+
+
+# --- over HTTP --------------------------------------------------------------------------------
+
+@pytest.fixture
+def conv_app(data_dir: Path) -> Iterator[Flask]:
+    app = create_app(Settings(data_dir=data_dir, ratelimit=None, reload_interval=0,
+                              curation=False, secret_key="s" * 32))
+    app.config["TESTING"] = True
+    yield app
+
+
+@pytest.fixture
+def conv_client(conv_app: Flask) -> FlaskClient:
+    return conv_app.test_client()
+
+
+def ask(client: FlaskClient, question: str, conversation: Any = None,
+        send: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {"question": question}
+    if send:
+        body["conversation"] = conversation
+    response = client.post("/api/v1/ask", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    data = response.get_json()
+    assert isinstance(data["conversation"], str) and data["conversation"]
+    return data
+
+
+def test_every_reply_carries_a_conversation(conv_client: FlaskClient) -> None:
+    for question in ("What is kratom?", "how many grams?", "hello", "is kratom legal?",
+                     "I overdosed", "kratom strains"):
+        data = ask(conv_client, question, send=False)
+        assert question not in data["conversation"]
+
+
+def test_a_two_turn_conversation_over_http(conv_client: FlaskClient) -> None:
+    first = ask(conv_client, "can I mix kratom with alcohol?")
+    assert first["kind"] == "referral"
+    alone = ask(conv_client, "only a glass of wine, though?", send=False)
+    second = ask(conv_client, "only a glass of wine, though?", first["conversation"])
+    assert second["kind"] == "referral" and second["topic"] == "interaction"
+    assert alone["conversation"] != second["conversation"]
+
+
+def test_the_conversation_follows_the_thread_over_http(conv_client: FlaskClient) -> None:
+    first = ask(conv_client, "how many grams should I take?")
+    thanks = ask(conv_client, "thanks", first["conversation"])
+    assert thanks["kind"] == "smalltalk"
+    third = ask(conv_client, "and 5?", thanks["conversation"])
+    assert third["kind"] == "referral"
+    fresh = ask(conv_client, "never mind, where does kratom grow?", third["conversation"])
+    assert fresh["kind"] == "answer" and fresh["faq_id"] == "what-is-kratom"
+
+
+@pytest.mark.parametrize("bad", [None, 1, True, [], {}, ["a"], {"k": "v"}, "", "garbage",
+                                 "a.b", "x" * 5000])
+def test_a_bad_conversation_is_ignored(conv_client: FlaskClient, bad: Any) -> None:
+    alone = ask(conv_client, "What does the article say about red vein kratom?", send=False)
+    data = ask(conv_client, "What does the article say about red vein kratom?", bad)
+    assert {k: data[k] for k in ("kind", "faq_id", "text")} == \
+        {k: alone[k] for k in ("kind", "faq_id", "text")}
+
+
+def test_a_token_from_another_deployment_is_ignored(conv_client: FlaskClient,
+                                                    data_dir: Path) -> None:
+    other = create_app(Settings(data_dir=data_dir, ratelimit=None, reload_interval=0,
+                                curation=False, secret_key="t" * 32)).test_client()
+    referral = ask(other, "how many grams should I take?")
+    data = ask(conv_client, "and the green ones?", referral["conversation"])
+    assert data["kind"] != "referral"
+    ours = ask(conv_client, "how many grams should I take?")
+    assert ask(conv_client, "and the green ones?", ours["conversation"])["kind"] == "referral"
+
+
+def test_a_tampered_token_cannot_close_a_thread(conv_client: FlaskClient) -> None:
+    referral = ask(conv_client, "how many grams should I take?")
+    answer = ask(conv_client, "What is kratom?")
+    # Splice the answer's payload onto the referral's signature, and the reverse.
+    (p1, m1), (p2, m2) = (referral["conversation"].split("."),
+                          answer["conversation"].split("."))
+    for forged in (p2 + "." + m1, p1 + "." + m2):
+        data = ask(conv_client, "and the green ones?", forged)
+        assert data["kind"] == ask(conv_client, "and the green ones?", send=False)["kind"]
+
+
+def test_a_non_string_question_with_a_conversation_is_still_a_4xx(
+        conv_client: FlaskClient) -> None:
+    response = conv_client.post("/api/v1/ask", json={"question": 5, "conversation": "x"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_question"

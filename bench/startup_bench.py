@@ -17,7 +17,7 @@ A "new question" is a labelled question with the case of some letters flipped (a
 string for every ask), so every memo keyed by the text misses while the meaning, and so the
 reply, stays the same; the script counts replies that differ from the plain question's.
 
-    .venv/bin/python bench/startup_bench.py [--sizes 0,1000,10000] [--http] [--rounds 3]
+    .venv/bin/python bench/startup_bench.py [--sizes 0,1000,10000] [--http] [--mode copies]
 
 Size 0 is the bundled FAQ as it is. Loopback only; every server it starts is stopped.
 """
@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="entries per FAQ, comma-separated; 0 is the bundled FAQ")
     parser.add_argument("--asks", type=int, default=2000, help="new questions per size")
     parser.add_argument("--http", action="store_true", help="also time gunicorn, one worker")
+    parser.add_argument("--mode", choices=("copies", "topics"), default="copies",
+                        help="how grow_faq.py grows the FAQ (default copies, the hard case)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -200,13 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     from faq_bot.config import bundled_data_dir
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"FAQ grown by bench/grow_faq.py --mode {args.mode}; {args.asks} new questions per size")
     print(f"{'entries':>8} {'phrasings':>9} {'cache':>5} {'check s':>8} {'load s':>7} "
           f"{'engine s':>8} {'start s':>8} {'ask p50 us':>10} {'ask p99 us':>10} "
           f"{'rank p50 us':>11} {'rank p99 us':>11} {'differ':>6}")
     with tempfile.TemporaryDirectory(prefix="faq-bot-scale-") as tmp:
         for size in sizes:
             data_dir = bundled_data_dir() if size == 0 else \
-                write_faq(Path(tmp) / f"faq-{size}", size)
+                write_faq(Path(tmp) / f"faq-{size}", size, mode=args.mode)
             cache_dir = Path(tmp) / f"cache-{size}"
             for label in ("cold", "warm"):
                 r = run_child(data_dir, cache_dir, args.asks)

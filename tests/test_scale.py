@@ -37,8 +37,12 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_faq(tmp_path_factory.mktemp("grown") / "faq", 1000)
 
 
-def _top(matcher: Matcher, question: str, limit: int, floor: float) -> list[tuple[str, float]]:
+def _top(matcher: Matcher, question: str, limit: int, floor: float,
+         alone: float) -> list[tuple[str, float]]:
+    # What rank(question, limit, floor, alone) promises, from the exhaustive ranking.
     ranked = matcher.rank(question, limit=None)[:limit]
+    if ranked and ranked[0].score >= alone:
+        ranked = ranked[:1]
     ranked = ranked[:1] + [c for c in ranked[1:] if c.score >= floor]
     return [(c.entry.id, c.score) for c in ranked]
 
@@ -47,24 +51,27 @@ def _questions() -> list[str]:
     return [item.question for item in read_questions(REPO / "tests" / "eval" / "questions.yaml")]
 
 
-@pytest.mark.parametrize(("limit", "floor"), [(3, None), (1, None), (5, 0.0), (3, 0.2)])
+@pytest.mark.parametrize(("limit", "floor", "alone"),
+                         [(3, None, None), (1, None, None), (5, 0.0, 2.0), (3, 0.2, 0.9)])
 def test_the_index_ranks_the_bundled_faq_as_scoring_every_entry_does(
-        engine: Engine, limit: int, floor: float | None) -> None:
+        engine: Engine, limit: int, floor: float | None, alone: float | None) -> None:
     matcher = engine.matcher
-    default = min(matcher.thresholds.clarify, matcher.thresholds.suggest)
+    t = matcher.thresholds
     for question in _questions():
-        got = [(c.entry.id, c.score) for c in matcher.rank(question, limit=limit, floor=floor)]
-        assert got == _top(matcher, question, limit, default if floor is None else floor), \
-            question
+        got = [(c.entry.id, c.score) for c in matcher.rank(question, limit, floor, alone)]
+        want = _top(matcher, question, limit, min(t.clarify, t.suggest) if floor is None
+                    else floor, t.answer if alone is None else alone)
+        assert got == want, question
 
 
 def test_the_index_ranks_a_grown_faq_as_scoring_every_entry_does(grown: Path) -> None:
     matcher = Matcher(load_faq(grown).entries)
-    floor = min(matcher.thresholds.clarify, matcher.thresholds.suggest)
+    t = matcher.thresholds
     questions = _questions()[::3] + [e.question for e in matcher.entries[::50]]
     for question in questions:
-        got = [(c.entry.id, c.score) for c in matcher.rank(question)]
-        assert got == _top(matcher, question, 3, floor), question
+        for alone in (t.answer, 2.0):
+            got = [(c.entry.id, c.score) for c in matcher.rank(question, alone=alone)]
+            assert got == _top(matcher, question, 3, min(t.clarify, t.suggest), alone), question
 
 
 def test_a_grown_faq_passes_the_check_and_answers_its_own_questions(grown: Path) -> None:

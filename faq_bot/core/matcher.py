@@ -340,19 +340,21 @@ class Matcher:
         """The question's content terms, with typos corrected against the FAQ's vocabulary."""
         return list(dict.fromkeys(self._correct(w) for w in terms(question)))
 
-    def rank(self, question: str, limit: int | None = 3,
-             floor: float | None = None) -> list[Candidate]:
-        """The best entries for `question`, best first: the top one, then up to `limit` - 1 more
-        scoring at least `floor` (default: the lower of the clarify and suggest lines, below
-        which no caller looks). `limit=None` scores and returns every entry."""
+    def rank(self, question: str, limit: int | None = 3, floor: float | None = None,
+             alone: float | None = None) -> list[Candidate]:
+        """The best entries for `question`, best first: the top one, then, unless it scores at
+        least `alone` (default: the answer line), up to `limit` - 1 more scoring at least
+        `floor` (default: the lower of the clarify and suggest lines). That is all the engine
+        looks at; `limit=None` scores and returns every entry."""
         words = self.query_terms(question)
         if not words or not self.entries:
             return []
         if limit is None:
             return self._rank_all(question, words)
-        if floor is None:
-            floor = min(self.thresholds.clarify, self.thresholds.suggest)
-        return self._rank_top(question, words, max(1, limit), floor)
+        t = self.thresholds
+        floor = min(t.clarify, t.suggest) if floor is None else floor
+        return self._rank_top(question, words, max(1, limit), floor,
+                              t.answer if alone is None else alone)
 
     def _rank_all(self, question: str, words: list[str]) -> list[Candidate]:
         # The exhaustive ranking: every phrasing that shares a term is scored. The reference the
@@ -392,7 +394,7 @@ class Matcher:
         return ranked
 
     def _f1_near_best(self, words: list[str], weight: dict[str, float], total: float,
-                      floor_f1: float) -> dict[int, float]:
+                      floor_f1: float, alone: float) -> dict[int, float]:
         """F1 of every phrasing within _LIFT of the best F1 or at least `floor_f1` (and maybe
         some more): the only ones that can be among the best entries."""
         known = sorted((w for w in words if w in self._postings), key=weight.__getitem__,
@@ -433,7 +435,8 @@ class Matcher:
                 f1[i] = value
                 if value > best:
                     best = value
-                    cut = self._cut(best, floor_f1)
+                    # Once the best entry will score `alone` or more, no other is listed.
+                    cut = self._cut(best, floor_f1 if F1_WEIGHT * best < alone else math.inf)
         return f1
 
     def _cut(self, best: float, floor_f1: float) -> float:
@@ -445,11 +448,11 @@ class Matcher:
             return min(best, floor_f1) - _EPS
         return min(max(best - _LIFT / F1_WEIGHT, fuzzy_from), floor_f1) - _EPS
 
-    def _rank_top(self, question: str, words: list[str], limit: int,
-                  floor: float) -> list[Candidate]:
+    def _rank_top(self, question: str, words: list[str], limit: int, floor: float,
+                  alone: float) -> list[Candidate]:
         weight = {w: self._idf.get(w, self._unknown_idf) for w in words}
         total = sum(weight.values())
-        f1 = self._f1_near_best(words, weight, total, floor / F1_WEIGHT)
+        f1 = self._f1_near_best(words, weight, total, floor / F1_WEIGHT, alone)
         if not f1:
             return [Candidate(entry, 0.0)
                     for entry in self.entries[:limit if floor <= 0 else 1]]
@@ -464,10 +467,12 @@ class Matcher:
             score = F1_WEIGHT * f1[i]
             within = score >= reach
             # Scores can only fall from here (F1 falls, and past `reach` no fuzzy part is added):
-            # stop when this one could neither enter the best `limit` nor, under the floor, be
-            # the best. Scores are capped at 1.0 below, so the comparisons are too.
+            # stop when this one could neither enter the best `limit` nor be the best while
+            # under the floor or once the best stands alone. Scores are capped at 1.0 below, so
+            # the comparisons are too.
             most = score + _LIFT if within else score
-            if most < min(1.0, kth) or (most < floor_cap and most < min(1.0, top)):
+            top_cap = min(1.0, top)
+            if most < min(1.0, kth) or (most < top_cap and (most < floor_cap or top_cap >= alone)):
                 break
             if within:
                 score += (FUZZY_WEIGHT * fuzz.token_sort_ratio(query, self._phrasings[i])
@@ -482,6 +487,8 @@ class Matcher:
         ranked = sorted(((min(1.0, s), i) for i, s in best.items()),
                         key=lambda pair: (-pair[0], pair[1]))
         out = [Candidate(self.entries[i], s) for s, i in ranked[:limit]]
+        if out[0].score >= alone:
+            return out[:1]
         out = out[:1] + [c for c in out[1:] if c.score >= floor]
         if len(out) < limit and floor <= 0:
             # Entries that share no term score 0 and follow, in FAQ order.

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -110,21 +111,43 @@ def check(data_dir: Path | None) -> None:
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_(file: Path, as_json: bool) -> None:
-    """Score a labelled question FILE; exit non-zero when a bar is missed."""
-    from faq_bot.evaluate import evaluate, format_result, read_questions
+@click.option("--url", default=None, metavar="BASE",
+              help="Ask a running server over HTTP (e.g. http://127.0.0.1:8000) instead of "
+                   "an engine in this process.")
+def eval_(file: Path, as_json: bool, url: str | None) -> None:
+    """Score a labelled question FILE, or a labelled conversation FILE turn by turn; exit
+    non-zero when a bar is missed."""
+    from faq_bot.evaluate import (
+        evaluate,
+        evaluate_conversations,
+        format_result,
+        is_conversation_file,
+        read_conversations,
+        read_questions,
+    )
 
+    settings = _settings()
+    ask, known = (_http_asker(url), _http_entry_ids(url)) if url else _local_asker(settings)
     try:
-        items = read_questions(file)
+        if is_conversation_file(file):
+            conversations = read_conversations(file)
+            result = evaluate_conversations(conversations, ask, known)
+        else:
+            items = read_questions(file)
+            result = evaluate(items, lambda q: ask(q, None))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    engine = _engine(_settings())
-    result = evaluate(items, lambda q: engine.ask(q).to_dict())
     if as_json:
+        conv = result.conversation
         click.echo(json.dumps({
             "categories": {n: {"ok": s.ok, "total": s.total, "rate": s.rate}
                            for n, s in result.categories.items()},
             "dose_leaks": len(result.dose_leaks),
+            **({"conversation": {"replies": conv.replies,
+                                 "without_conversation": len(conv.without_token),
+                                 "answers": conv.answers,
+                                 "with_followups": conv.with_followups,
+                                 "followup_rate": conv.followup_rate}} if conv else {}),
             "failed": result.failed_bars,
         }, indent=2))
     else:
@@ -132,6 +155,50 @@ def eval_(file: Path, as_json: bool) -> None:
     if result.failed_bars:
         click.echo("below the bar: " + ", ".join(result.failed_bars), err=True)
         sys.exit(1)
+
+
+def _local_asker(settings: Settings) -> tuple[Callable[[str, str | None], dict[str, Any]],
+                                              set[str]]:
+    """Ask an engine in this process, with conversation tokens as the server issues them;
+    and the ids of its entries."""
+    from faq_bot.core.conversation import advance
+    from faq_bot.services import conversation_tokens
+
+    engine = _engine(settings)
+    tokens = conversation_tokens(settings)
+
+    def ask(question: str, conversation: str | None) -> dict[str, Any]:
+        previous = tokens.read(conversation)
+        reply = engine.ask(question, previous)
+        turn = advance(previous, reply.kind, reply.faq_id, reply.topic)
+        return reply.with_conversation(tokens.issue(turn)).to_dict()
+
+    return ask, {e.id for e in engine.faq.entries}
+
+
+def _http_asker(base: str) -> Callable[[str, str | None], dict[str, Any]]:
+    """Ask the server at `base` over HTTP, as any client does."""
+    import urllib.request
+
+    def ask(question: str, conversation: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"question": question}
+        if conversation is not None:
+            body["conversation"] = conversation
+        request = urllib.request.Request(
+            base.rstrip("/") + "/api/v1/ask", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data: dict[str, Any] = json.loads(response.read())
+        return data
+
+    return ask
+
+
+def _http_entry_ids(base: str) -> set[str]:
+    import urllib.request
+
+    with urllib.request.urlopen(base.rstrip("/") + "/api/v1/faq", timeout=30) as response:
+        return {e["id"] for e in json.loads(response.read())["entries"]}
 
 
 def _curation(settings: Settings) -> Curation:

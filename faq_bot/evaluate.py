@@ -59,12 +59,21 @@ class EvalResult:
     categories: dict[str, CategoryScore]
     dose_leaks: list[tuple[str, str]]
     bars: dict[str, float]
+    # Set for a run of conversations (see evaluate_conversations).
+    conversation: ConversationScore | None = None
 
     @property
     def failed_bars(self) -> list[str]:
-        """The categories below their bar, and 'dose amounts' when any leaked."""
+        """The categories below their bar, 'dose amounts' when any leaked, and for
+        conversations 'conversation' (a reply without one) and 'followups' (below the bar)."""
         failed = [c for c, s in self.categories.items() if s.total and s.rate < self.bars.get(c, 0)]
-        return failed + (["dose amounts"] if self.dose_leaks else [])
+        failed += ["dose amounts"] if self.dose_leaks else []
+        conv = self.conversation
+        if conv is not None:
+            failed += ["conversation"] if conv.without_token else []
+            failed += ["followups"] if (conv.followup_rate < FOLLOWUP_BAR
+                                        or conv.bad_followups) else []
+        return failed
 
 
 def read_questions(file: Path) -> list[Labelled]:
@@ -145,4 +154,129 @@ def format_result(result: EvalResult) -> str:
                          f"(wanted {want})")
     for question, amount in result.dose_leaks:
         lines.append(f"  dose amount {amount!r} in the reply to {question!r}")
+    if result.conversation is not None:
+        lines.append(format_conversation_score(result.conversation))
+    return "\n".join(lines)
+
+
+# --- Conversations: labelled multi-turn files, scored turn by turn ----------------------------
+
+# The share of answers that must carry followups naming real entries.
+FOLLOWUP_BAR = 0.8
+ConversationAsk = Callable[[str, "str | None"], dict[str, Any]]
+"""Ask one turn: (question, the previous reply's conversation or None) -> the reply JSON."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledConversation:
+    """One labelled conversation: its id and its turns, in order."""
+
+    id: str
+    turns: tuple[Labelled, ...]
+
+
+@dataclass
+class ConversationScore:
+    """What conversations add to a run: tokens on every reply, followups on answers."""
+
+    replies: int = 0
+    without_token: list[tuple[str, int]] = field(default_factory=list)
+    answers: int = 0
+    with_followups: int = 0
+    bad_followups: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def followup_rate(self) -> float:
+        """The share of answers carrying at least one followup, every one a real entry."""
+        return self.with_followups / self.answers if self.answers else 1.0
+
+
+def is_conversation_file(file: Path) -> bool:
+    """Whether `file` holds labelled conversations (a `conversations:` list), not questions."""
+    try:
+        doc = read_yaml(file)
+    except YamlError:
+        return False
+    return isinstance(doc.data, dict) and "conversations" in doc.data
+
+
+def read_conversations(file: Path) -> list[LabelledConversation]:
+    """The labelled conversations of `file`; ValueError naming the line of a malformed item.
+
+    Format: `conversations:` a list of `{id, turns: [{q, category, section?}, ...]}`; each turn
+    is labelled as a question of a question file is, with what it should get in its place.
+    """
+    try:
+        doc = read_yaml(file)
+    except YamlError as exc:
+        where = f"{exc.file}:{exc.line}" if exc.line else str(exc.file)
+        raise ValueError(f"{where}: {exc.message}") from None
+    items = doc.data.get("conversations") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        raise ValueError(f"{file}: expected a mapping with a 'conversations' list")
+    out = []
+    for i, item in enumerate(items):
+        line = doc.line("conversations", i)
+        turns = item.get("turns") if isinstance(item, dict) else None
+        if not isinstance(turns, list) or not turns:
+            raise ValueError(f"{file}:{line}: each conversation needs a non-empty 'turns' list")
+        labelled = []
+        for j, turn in enumerate(turns):
+            where = doc.line("conversations", i, "turns", j)
+            if not isinstance(turn, dict) or not isinstance(turn.get("q"), str):
+                raise ValueError(f"{file}:{where}: each turn needs a 'q' text")
+            category = turn.get("category")
+            if category not in CATEGORY_KINDS:
+                raise ValueError(f"{file}:{where}: unknown category {category!r}; use one of "
+                                 + ", ".join(CATEGORY_KINDS))
+            labelled.append(Labelled(turn["q"], category, turn.get("section"), where))
+        out.append(LabelledConversation(str(item.get("id") or f"#{i + 1}"), tuple(labelled)))
+    return out
+
+
+def evaluate_conversations(conversations: list[LabelledConversation], ask: ConversationAsk,
+                           known_ids: set[str],
+                           bars: dict[str, float] | None = None) -> EvalResult:
+    """Ask every conversation turn by turn (each turn sends the previous reply's
+    `conversation`) and score each turn as a labelled question, plus tokens and followups."""
+    categories: dict[str, CategoryScore] = {}
+    leaks: list[tuple[str, str]] = []
+    conv = ConversationScore()
+    for conversation in conversations:
+        token: str | None = None
+        for n, item in enumerate(conversation.turns, 1):
+            reply = ask(item.question, token)
+            token = reply.get("conversation") if isinstance(reply.get("conversation"), str) \
+                else None
+            conv.replies += 1
+            if not token:
+                conv.without_token.append((conversation.id, n))
+            score = categories.setdefault(item.category, CategoryScore())
+            score.total += 1
+            if acceptable(item, reply):
+                score.ok += 1
+            else:
+                score.misses.append((item, reply))
+            if reply.get("kind") == "answer":
+                conv.answers += 1
+                followups = reply.get("followups") or []
+                unknown = [f.get("faq_id") for f in followups
+                           if not isinstance(f, dict) or f.get("faq_id") not in known_ids]
+                conv.bad_followups += [(item.question, str(u)) for u in unknown]
+                if followups and not unknown:
+                    conv.with_followups += 1
+            for text in visible_strings(reply):
+                leaks += [(item.question, amount) for amount in find_dose_amounts(text)]
+    return EvalResult(categories, leaks, bars or DEFAULT_BARS, conv)
+
+
+def format_conversation_score(score: ConversationScore) -> str:
+    """The conversation lines of a result: tokens and followups."""
+    lines = [f"replies with a conversation: {score.replies - len(score.without_token)} of "
+             f"{score.replies}",
+             f"answers with followups naming real entries: {score.with_followups} of "
+             f"{score.answers} ({score.followup_rate:.1%}, bar {FOLLOWUP_BAR:.0%})"]
+    lines += [f"  no conversation on turn {n} of {cid}" for cid, n in score.without_token]
+    lines += [f"  followup {fid!r} on the answer to {q!r} is not an entry"
+              for q, fid in score.bad_followups]
     return "\n".join(lines)

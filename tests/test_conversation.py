@@ -311,3 +311,58 @@ def test_a_non_string_question_with_a_conversation_is_still_a_4xx(
     response = conv_client.post("/api/v1/ask", json={"question": 5, "conversation": "x"})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_question"
+
+
+# --- faq-bot eval on labelled conversations ---------------------------------------------------
+
+def run_eval(file: Path, data_dir: Path, *extra: str) -> Any:
+    from click.testing import CliRunner
+
+    from faq_bot.cli import main
+
+    return CliRunner().invoke(main, ["eval", str(file), *extra],
+                              env={"FAQ_BOT_DATA_DIR": str(data_dir)})
+
+
+def test_eval_scores_a_conversation_turn_by_turn(tmp_path: Path, data_dir: Path) -> None:
+    file = tmp_path / "conv.yaml"
+    file.write_text(
+        "conversations:\n"
+        "  - id: mixing\n"
+        "    turns:\n"
+        "      - {q: 'can I mix kratom with alcohol?', category: interaction}\n"
+        "      - {q: 'only a glass of wine, though?', category: interaction}\n")
+    result = run_eval(file, data_dir, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["categories"]["interaction"] == {"ok": 2, "total": 2, "rate": 1.0}
+    assert data["conversation"]["replies"] == 2
+    assert data["conversation"]["without_conversation"] == 0
+
+
+def test_eval_fails_a_turn_that_needed_the_previous_one(tmp_path: Path, data_dir: Path) -> None:
+    # Labelled as if the thread did not matter: the second turn must then be missed.
+    file = tmp_path / "conv.yaml"
+    file.write_text(
+        "conversations:\n"
+        "  - id: dosing\n"
+        "    turns:\n"
+        "      - {q: 'how many grams should I take?', category: dosing}\n"
+        "      - {q: 'and 5?', category: in_scope}\n")
+    result = run_eval(file, data_dir)
+    assert result.exit_code == 1, result.output
+    assert "'and 5?' -> referral" in result.stdout
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("conversations: 3\n", "expected a mapping with a 'conversations' list"),
+    ("conversations:\n  - id: x\n", ":2: each conversation needs a non-empty 'turns' list"),
+    ("conversations:\n  - turns:\n      - {q: hi, category: nope}\n", ":3: unknown category"),
+])
+def test_eval_names_the_line_of_a_bad_conversation(tmp_path: Path, data_dir: Path, text: str,
+                                                   where: str) -> None:
+    file = tmp_path / "bad.yaml"
+    file.write_text(text)
+    result = run_eval(file, data_dir)
+    assert result.exit_code != 0
+    assert where in result.output

@@ -254,12 +254,14 @@ a { color: #1b4f78; }
     try {
       const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
       if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.messages)) {
-        return { sessionId: saved.sessionId, open: saved.open === true, messages: saved.messages };
+        return { sessionId: saved.sessionId, open: saved.open === true, messages: saved.messages,
+                 conversation: typeof saved.conversation === "string" ? saved.conversation : "" };
       }
     } catch (err) {
       // Storage may be off (private modes, sandboxed frames): the chat works, only unsaved.
     }
-    return { sessionId: newSessionId(), open: false, messages: [] };
+    // `conversation`: the last reply's token, sent with the next question of this open chat.
+    return { sessionId: newSessionId(), open: false, messages: [], conversation: "" };
   }
 
   const state = loadState();
@@ -656,6 +658,25 @@ a { color: #1b4f78; }
     item.appendChild(group);
   }
 
+  // Follow-up questions of an answer: asking one continues this conversation.
+  function renderFollowups(reply, item) {
+    const followups = Array.isArray(reply.followups) ? reply.followups : [];
+    const questions = followups.map((s) => str(s && s.question)).filter(Boolean).slice(0, 4);
+    if (!questions.length) {
+      return;
+    }
+    const group = el("div", "suggestions followups");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Ask next");
+    for (const question of questions) {
+      const button = el("button", "suggestion followup", question);
+      button.type = "button";
+      button.addEventListener("click", () => ask(question, false));
+      group.appendChild(button);
+    }
+    item.appendChild(group);
+  }
+
   // `live`: a reply arriving now (an emergency interrupts as an alert); replies restored from
   // storage after a reload are shown quietly. `message` is the stored entry of this reply,
   // where its vote is kept.
@@ -676,6 +697,9 @@ a { color: #1b4f78; }
       renderSource(reply, item);
     }
     renderContext(reply, item);
+    if (kind === "answer") {
+      renderFollowups(reply, item);
+    }
     if (kind === "answer") {
       // FEEDBACK SLOT: the thumbs up/down for this answer, carrying the reply id that
       // POST /api/v1/feedback needs.
@@ -790,7 +814,9 @@ a { color: #1b4f78; }
         mode: "cors",
         credentials: "omit",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ question: question, channel: "web", session_id: state.sessionId }),
+        body: JSON.stringify(Object.assign(
+          { question: question, channel: "web", session_id: state.sessionId },
+          state.conversation ? { conversation: state.conversation } : {})),
         signal: controller ? controller.signal : undefined,
       });
       if (response.ok) {
@@ -819,6 +845,9 @@ a { color: #1b4f78; }
       revealFrom(mine);
       state.messages.push({ who: "user", text: question });
       state.messages.push(message);
+      if (typeof reply.conversation === "string") {
+        state.conversation = reply.conversation;
+      }
       saveState();
       if (fromInput) {
         input.value = "";

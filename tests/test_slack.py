@@ -713,3 +713,66 @@ def test_manifest_declares_the_endpoints_and_least_scopes() -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read", "chat:write", "commands", "im:history"]
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+
+
+# --- conversations: a thread is one -----------------------------------------------------------
+
+FOLLOW_ON = "and 5?"  # alone nothing to refer; after a dosing question, part of that thread
+
+
+def reply_to(app: Flask, fake_slack: FakeSlack, calls: int) -> tuple[Reply, Any]:
+    """The latest reply the app built and the Slack call that posted it."""
+    posted = fake_slack.wait_for(calls)
+    assert slack_state(app).drain()
+    return asked(app)[-1][0], posted[-1]
+
+
+def test_a_thread_is_a_conversation(slack_app: Flask, slack_client: FlaskClient,
+                                    fake_slack: FakeSlack) -> None:
+    send_event(slack_client, mention(DOSING, ts="1700000100.000001"), "EvT1")
+    first, _ = reply_to(slack_app, fake_slack, 1)
+    assert first.kind == "referral"
+    send_event(slack_client, mention(FOLLOW_ON, ts="1700000100.000002",
+                                     thread_ts="1700000100.000001"), "EvT2")
+    second, call = reply_to(slack_app, fake_slack, 2)
+    assert (second.kind, second.topic) == ("referral", "dosing")
+    assert call.body["thread_ts"] == "1700000100.000001"
+    # The same words in another thread, or at the top of the channel, stand alone.
+    send_event(slack_client, mention(FOLLOW_ON, ts="1700000100.000003"), "EvT3")
+    alone, _ = reply_to(slack_app, fake_slack, 3)
+    assert alone.kind != "referral"
+    # A message that stands on its own leaves the thread.
+    send_event(slack_client, mention("never mind, where does kratom grow?",
+                                     ts="1700000100.000004",
+                                     thread_ts="1700000100.000001"), "EvT4")
+    fresh, _ = reply_to(slack_app, fake_slack, 4)
+    assert (fresh.kind, fresh.faq_id) == ("answer", "what-is-kratom")
+
+
+def test_a_direct_message_chat_is_a_conversation(slack_app: Flask, slack_client: FlaskClient,
+                                                 fake_slack: FakeSlack) -> None:
+    send_event(slack_client, dm(DOSING, ts="1700000200.000001"), "EvD1")
+    reply_to(slack_app, fake_slack, 1)
+    send_event(slack_client, dm(FOLLOW_ON, ts="1700000200.000002"), "EvD2")
+    second, call = reply_to(slack_app, fake_slack, 2)
+    assert second.kind == "referral"
+    assert "thread_ts" not in call.body
+
+
+def test_replicas_sharing_redis_share_a_thread(slack_settings: Settings, fake_slack: FakeSlack,
+                                               redis_url: str) -> None:
+    shared = replace(slack_settings, ratelimit_storage=redis_url, secret_key="r" * 32)
+    first, second = make_app(shared), make_app(shared)
+    try:
+        send_event(first.test_client(), mention(DOSING, ts="1700000300.000001"), "EvR1")
+        fake_slack.wait_for(1)
+        assert slack_state(first).drain()
+        send_event(second.test_client(), mention(FOLLOW_ON, ts="1700000300.000002",
+                                                 thread_ts="1700000300.000001"), "EvR2")
+        fake_slack.wait_for(2)
+        assert slack_state(second).drain()
+        [(reply, _)] = asked(second)
+        assert reply.kind == "referral"
+    finally:
+        for app in (first, second):
+            slack_state(app).close()

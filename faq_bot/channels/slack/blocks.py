@@ -5,6 +5,7 @@ Every message is a dict with `text` (the notification and screen-reader fallback
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from faq_bot.core.replies import Reply
@@ -14,6 +15,12 @@ Message = dict[str, Any]
 FEEDBACK_BLOCK_ID = "feedback"
 FEEDBACK_YES = "feedback_yes"
 FEEDBACK_NO = "feedback_no"
+FOLLOWUP_BLOCK_ID = "followups"
+# Each button of a block needs its own action id: followup_0, followup_1...
+FOLLOWUP_PREFIX = "followup_"
+# Slack's limits: a button's label and its value.
+_BUTTON_TEXT_LIMIT = 75
+_BUTTON_VALUE_LIMIT = 2000
 
 # Slack truncates or rejects longer fields; the FAQ's own text is far shorter.
 _SECTION_LIMIT = 3000
@@ -57,9 +64,34 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def render_reply(reply: Reply, *, feedback: bool = True) -> Message:
-    """The Block Kit message for `reply`; `feedback` adds the Helpful buttons to answers."""
+def followup_value(faq_id: str, conversation: str) -> str:
+    """A followup button's value: the entry to ask and the conversation to ask it in."""
+    return json.dumps({"f": faq_id, "c": conversation}, separators=(",", ":"))
+
+
+def read_followup_value(value: object) -> tuple[str, str | None] | None:
+    """(faq_id, conversation) from a followup button's value, None when it is not one."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("f"), str):
+        return None
+    conversation = data.get("c")
+    return data["f"], conversation if isinstance(conversation, str) else None
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= _BUTTON_TEXT_LIMIT else text[:_BUTTON_TEXT_LIMIT - 1] + "…"
+
+
+def render_reply(reply: Reply, *, feedback: bool = True, asked: str | None = None) -> Message:
+    """The Block Kit message for `reply`; `feedback` adds the Helpful buttons to answers, and
+    an answer's followups are buttons that ask in the same conversation. `asked` (a followup
+    someone clicked) is shown first, so the thread reads as a conversation."""
     blocks: list[dict[str, Any]] = []
+    if asked:
+        blocks.append(_context(f":speech_balloon: {escape(asked)}"))
     header = _HEADERS.get(reply.kind)
     if header:
         blocks.append({"type": "header",
@@ -77,6 +109,14 @@ def render_reply(reply: Reply, *, feedback: bool = True) -> Message:
     for note in reply.context:
         blocks.append(_context(f":bookmark: {escape(note.text)} ({_link(note.url, note.title)})"))
     blocks.append(_context(f":information_source: {escape(reply.safety)}"))
+    followups = [f for f in reply.followups
+                 if len(followup_value(f.faq_id, reply.conversation)) <= _BUTTON_VALUE_LIMIT]
+    if reply.kind == "answer" and followups:
+        blocks.append(_context("Ask next:"))
+        blocks.append({"type": "actions", "block_id": FOLLOWUP_BLOCK_ID, "elements": [
+            _button(_label(f.question), f"{FOLLOWUP_PREFIX}{i}",
+                    followup_value(f.faq_id, reply.conversation))
+            for i, f in enumerate(followups)]})
     if feedback and reply.kind == "answer":
         blocks.append({"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [
             _button(":thumbsup: Helpful", FEEDBACK_YES, reply.id),

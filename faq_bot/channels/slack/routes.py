@@ -26,7 +26,9 @@ from faq_bot.channels.errors import error_response
 from faq_bot.channels.slack.blocks import (
     FEEDBACK_NO,
     FEEDBACK_YES,
+    FOLLOWUP_PREFIX,
     Message,
+    read_followup_value,
     render_reply,
     thanks_blocks,
     thanks_message,
@@ -35,6 +37,7 @@ from faq_bot.channels.slack.blocks import (
     usage_message,
 )
 from faq_bot.channels.slack.dedupe import DedupeStore, MemoryDedupe, dedupe_store
+from faq_bot.channels.slack.threads import MemoryThreads, ThreadStore, thread_key, thread_store
 from faq_bot.config import Settings
 from faq_bot.core.engine import MAX_QUESTION_CHARS, QuestionError, validate_question
 from faq_bot.services import services
@@ -62,6 +65,9 @@ class SlackState:
         secret = settings.slack_signing_secret
         self.verifier = SignatureVerifier(secret) if secret else None
         self.dedupe = dedupe or (dedupe_store(settings) if secret else MemoryDedupe())
+        # A thread is a conversation: the token of the bot's last reply in each thread.
+        self.threads: ThreadStore = (thread_store(settings) if secret
+                                     else MemoryThreads(settings.conversation_ttl))
         # Recording votes arrives with the curation work; it appends a hook here.
         self.feedback_hooks: list[FeedbackHook] = []
         self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="faq-bot-slack")
@@ -169,16 +175,25 @@ def _ack() -> Response:
 
 def _message_for(text: str, command: str) -> tuple[Message, bool]:
     """The message answering `text`, and whether it must stay private (help and errors do)."""
+    message, private, _ = _converse(text, command, None)
+    return message, private
+
+
+def _converse(text: str, command: str,
+              conversation: str | None) -> tuple[Message, bool, str | None]:
+    """The message answering `text` in `conversation`, whether it must stay private, and the
+    reply's conversation token (None for help and errors, which are no turn of it)."""
     question = unescape(text).strip()  # Slack escapes &, < and > in what users type
     if not question or question.lower() == "help":
-        return usage_message(command), True
+        return usage_message(command), True, None
     try:
         question = validate_question(question)
     except QuestionError as exc:
         if exc.status == 413:
-            return too_long_message(len(question), MAX_QUESTION_CHARS), True
-        return usage_message(command), True
-    return render_reply(services().ask(question, "slack")), False
+            return too_long_message(len(question), MAX_QUESTION_CHARS), True, None
+        return usage_message(command), True, None
+    reply = services().ask(question, "slack", conversation)
+    return render_reply(reply), False, reply.conversation
 
 
 @bp.post("/commands")
@@ -228,8 +243,11 @@ def _answer_event(app: Flask, channel: str, thread_ts: str | None, text: str) ->
     client = state.client
     if client is None:
         return
+    key = thread_key(channel, thread_ts)
     with app.app_context():
-        message, _ = _message_for(text, DEFAULT_COMMAND)
+        message, _, token = _converse(text, DEFAULT_COMMAND, state.threads.get(key))
+    if token:
+        state.threads.put(key, token)
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                 unfurl_media=False, **message)
@@ -292,9 +310,45 @@ def _thank(app: Flask, payload: dict[str, Any], helpful: bool) -> None:
         _log_slack_error("slack feedback update failed", exc)
 
 
+def _ask_followup(app: Flask, payload: dict[str, Any], faq_id: str,
+                  conversation: str | None) -> None:
+    """Ask the clicked followup's question in the conversation its button carried, and post
+    the reply in the clicked message's thread (privately, for a private message)."""
+    state = slack_state(app)
+    with app.app_context():
+        entry = services().store.engine.faq.by_id.get(faq_id)
+        if entry is None:  # the FAQ changed since the button was drawn
+            log.info("slack followup for an unknown entry ignored")
+            return
+        reply = services().ask(entry.question, "slack", conversation)
+    message = render_reply(reply, asked=entry.question)
+    original = payload.get("message") if isinstance(payload.get("message"), dict) else None
+    channel = payload.get("channel")
+    channel = channel.get("id") if isinstance(channel, dict) else None
+    thread_ts = (original.get("thread_ts") or original.get("ts")) if original else None
+    response_url = payload.get("response_url")
+    try:
+        if (original is not None and isinstance(channel, str) and isinstance(thread_ts, str)
+                and state.client is not None):
+            state.threads.put(thread_key(channel, thread_ts), reply.conversation)
+            state.client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                          unfurl_links=False, unfurl_media=False, **message)
+        elif isinstance(response_url, str) and state.trusts_response_url(response_url):
+            # An ephemeral answer (the slash command's) comes without its message.
+            result = WebhookClient(response_url, timeout=10).send(
+                replace_original=False, response_type="ephemeral", **message)
+            if result.status_code != 200:
+                log.error("slack response_url refused the followup: %s", result.status_code)
+        else:
+            log.warning("slack followup click with no usable response_url or message")
+    except SlackClientError as exc:
+        _log_slack_error("slack followup reply failed", exc)
+
+
 @bp.post("/interactions")
 def interactions() -> Response:
-    """Button clicks: thank for feedback on an answer; any other action is acknowledged."""
+    """Button clicks: thank for feedback on an answer, ask a followup in the same
+    conversation; any other action is acknowledged."""
     payload = _json_or_none(request.form.get("payload", ""))
     if not isinstance(payload, dict):
         return error_response(400, "invalid_payload",
@@ -311,5 +365,11 @@ def interactions() -> Response:
             helpful = action_id == FEEDBACK_YES
             state.record_feedback(reply_id, helpful)
             state.submit(_thank, current_app._get_current_object(), payload, helpful)
+            break
+        followup = read_followup_value(reply_id) if isinstance(action_id, str) and \
+            action_id.startswith(FOLLOWUP_PREFIX) else None
+        if followup is not None:
+            slack_state().submit(_ask_followup, current_app._get_current_object(), payload,
+                                 *followup)
             break
     return _ack()

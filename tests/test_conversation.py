@@ -366,3 +366,71 @@ def test_eval_names_the_line_of_a_bad_conversation(tmp_path: Path, data_dir: Pat
     result = run_eval(file, data_dir)
     assert result.exit_code != 0
     assert where in result.output
+
+
+# --- followups: curated in faq.yaml, checked by faq-bot check ---------------------------------
+
+def set_followups(folder: Path, entry_id: str, ids: str) -> int:
+    """Replace the followups of `entry_id` in folder/faq.yaml; the line they are on."""
+    path = folder / "faq.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = lines.index(f"  - id: {entry_id}") + 1
+    assert lines[at].startswith("    followups: ")
+    lines[at] = f"    followups: {ids}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+@pytest.mark.parametrize(("ids", "message"), [
+    ("[no-such-entry]", "followup 'no-such-entry' is not an entry id"),
+    ("[what-is-kratom]", "cannot be its own followup"),
+    ("[mitragynine, mitragynine]", "listed twice"),
+    ("[mitragynine, side-effects, is-kratom-safe, melatonin, kratom-strains]",
+     "offer at most 4"),
+    ("[dose-dependent-effects]", "leads into dosing or mixing"),
+    ("[stimulant-or-sedative]", "leads into dosing or mixing"),
+    ("[drug-interactions-research]", "leads into dosing or mixing"),
+    ("mitragynine", "must be a list of entry ids"),
+    ("[[mitragynine]]", "must be an entry id"),
+])
+def test_the_check_refuses_bad_followups(faq_copy: Path, ids: str, message: str) -> None:
+    from faq_bot.core.faq.loader import check_faq
+
+    line = set_followups(faq_copy, "what-is-kratom", ids)
+    problems = check_faq(faq_copy)
+    assert [p.line for p in problems if message in p.message] == [line], problems
+
+
+def test_followups_are_optional(faq_copy: Path) -> None:
+    from faq_bot.core.faq.loader import check_faq, load_faq
+
+    path = faq_copy / "faq.yaml"
+    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").split("\n")
+                              if not line.startswith("    followups: ")), encoding="utf-8")
+    assert check_faq(faq_copy) == []
+    assert all(e.followups == () for e in load_faq(faq_copy).entries)
+
+
+def test_every_bundled_entry_offers_followups_that_are_answered(faq: Faq,
+                                                                engine: Engine) -> None:
+    for entry in faq.entries:
+        assert 1 <= len(entry.followups) <= 4, entry.id
+        reply = engine.ask(entry.question)
+        assert [f.faq_id for f in reply.followups] == list(entry.followups)
+        for followup in reply.followups:
+            # Asking a followup (as a click does) gets that entry's answer, in the conversation.
+            asked = engine.ask(followup.question, Turn("answer", entry.id))
+            assert (asked.kind, asked.faq_id) == ("answer", followup.faq_id), \
+                (entry.id, followup)
+
+
+def test_followups_are_in_the_json_and_checked_for_amounts(conv_client: FlaskClient,
+                                                           faq: Faq) -> None:
+    data = ask(conv_client, "What is kratom?", send=False)
+    assert data["followups"] == [{"faq_id": i, "question": faq.by_id[i].question}
+                                 for i in faq.by_id["what-is-kratom"].followups]
+    from faq_bot.core.replies import visible_strings
+
+    assert faq.by_id["kratom-alkaloids"].question in visible_strings(data)
+    for question in ("how many grams should I take?", "hello", "I overdosed"):
+        assert ask(conv_client, question)["followups"] == []

@@ -776,3 +776,70 @@ def test_replicas_sharing_redis_share_a_thread(slack_settings: Settings, fake_sl
     finally:
         for app in (first, second):
             slack_state(app).close()
+
+
+def followup_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The followup buttons of a rendered message, each with its section's text as `label`."""
+    return [{**block["accessory"], "label": unescape(block["text"]["text"])}
+            for block in message["blocks"]
+            if str(block.get("block_id", "")).startswith("followups_")]
+
+
+def test_followups_are_buttons_that_ask_in_the_same_conversation(
+        slack_app: Flask, slack_client: FlaskClient, fake_slack: FakeSlack) -> None:
+    answered = slash(slack_client, ANSWERED).get_json()
+    [(first, _)] = asked(slack_app)
+    entry = services(slack_app).store.engine.faq.by_id[first.faq_id or ""]
+    buttons = followup_buttons(answered)
+    assert [b["label"] for b in buttons] == [
+        services(slack_app).store.engine.faq.by_id[i].question for i in entry.followups]
+    assert len({b["action_id"] for b in buttons}) == len(buttons)
+
+    # The slash command's answer is private: the followup's answer comes privately too.
+    click(slack_client, buttons[0]["action_id"], buttons[0]["value"],
+          fake_slack.url + "/hooks/T1/B1/f")
+    [call] = fake_slack.wait_for(1)
+    assert call.path == "/hooks/T1/B1/f"
+    assert call.body["response_type"] == "ephemeral" and call.body["replace_original"] is False
+    second = asked(slack_app)[-1][0]
+    assert (second.kind, second.faq_id) == ("answer", entry.followups[0])
+    assert second.text in all_text(call.body)
+    tokens = services(slack_app).conversations
+    assert tokens is not None
+    previous, now = tokens.read(first.conversation), tokens.read(second.conversation)
+    assert previous is not None and now is not None
+    assert now.turns == previous.turns + 1  # the same conversation, one turn on
+
+
+def test_a_followup_clicked_in_a_thread_answers_in_that_thread(
+        slack_app: Flask, slack_client: FlaskClient, fake_slack: FakeSlack) -> None:
+    send_event(slack_client, mention(ANSWERED, ts="1700000400.000001"), "EvF1")
+    [posted] = fake_slack.wait_for(1)
+    button = followup_buttons(posted.body)[0]
+    message = {"type": "message", "ts": "1700000400.000002",
+               "thread_ts": "1700000400.000001", "text": posted.body["text"],
+               "blocks": posted.body["blocks"]}
+    click(slack_client, button["action_id"], button["value"], fake_slack.url + "/hooks/x",
+          message)
+    calls = fake_slack.wait_for(2)
+    assert calls[-1].path == "/api/chat.postMessage"
+    assert calls[-1].body["thread_ts"] == "1700000400.000001"
+    assert slack_state(slack_app).drain()
+    reply = asked(slack_app)[-1][0]
+    assert reply.kind == "answer"
+    # The thread goes on from the followup's answer.
+    from faq_bot.channels.slack.threads import thread_key
+
+    kept = slack_state(slack_app).threads.get(thread_key("C1", "1700000400.000001"))
+    assert kept == reply.conversation
+
+
+def test_a_followup_for_an_entry_that_is_gone_is_ignored(
+        slack_app: Flask, slack_client: FlaskClient, fake_slack: FakeSlack) -> None:
+    from faq_bot.channels.slack.blocks import followup_value
+
+    response = click(slack_client, "followup_0", followup_value("no-such-entry", "x"),
+                     fake_slack.url + "/hooks/g")
+    assert response.status_code == 200
+    assert slack_state(slack_app).drain()
+    assert fake_slack.calls == [] and asked(slack_app) == []

@@ -18,8 +18,7 @@ FEEDBACK_NO = "feedback_no"
 FOLLOWUP_BLOCK_ID = "followups"
 # Each button of a block needs its own action id: followup_0, followup_1...
 FOLLOWUP_PREFIX = "followup_"
-# Slack's limits: a button's label and its value.
-_BUTTON_TEXT_LIMIT = 75
+# Slack's limit on a button's value.
 _BUTTON_VALUE_LIMIT = 2000
 
 # Slack truncates or rejects longer fields; the FAQ's own text is far shorter.
@@ -81,10 +80,6 @@ def read_followup_value(value: object) -> tuple[str, str | None] | None:
     return data["f"], conversation if isinstance(conversation, str) else None
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= _BUTTON_TEXT_LIMIT else text[:_BUTTON_TEXT_LIMIT - 1] + "…"
-
-
 def render_reply(reply: Reply, *, feedback: bool = True, asked: str | None = None) -> Message:
     """The Block Kit message for `reply`; `feedback` adds the Helpful buttons to answers, and
     an answer's followups are buttons that ask in the same conversation. `asked` (a followup
@@ -112,11 +107,15 @@ def render_reply(reply: Reply, *, feedback: bool = True, asked: str | None = Non
     followups = [f for f in reply.followups
                  if len(followup_value(f.faq_id, reply.conversation)) <= _BUTTON_VALUE_LIMIT]
     if reply.kind == "answer" and followups:
+        # One section per followup, its question as text and an "Ask" button beside it: the
+        # full question stays readable (a button label is cut at 75 characters), and the
+        # answer's only actions block remains the feedback one, which a vote replaces.
         blocks.append(_context("Ask next:"))
-        blocks.append({"type": "actions", "block_id": FOLLOWUP_BLOCK_ID, "elements": [
-            _button(_label(f.question), f"{FOLLOWUP_PREFIX}{i}",
-                    followup_value(f.faq_id, reply.conversation))
-            for i, f in enumerate(followups)]})
+        for i, f in enumerate(followups):
+            blocks.append({**_section(escape(f.question)),
+                           "block_id": f"{FOLLOWUP_BLOCK_ID}_{i}",
+                           "accessory": _button("Ask", f"{FOLLOWUP_PREFIX}{i}",
+                                                followup_value(f.faq_id, reply.conversation))})
     if feedback and reply.kind == "answer":
         blocks.append({"type": "actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [
             _button(":thumbsup: Helpful", FEEDBACK_YES, reply.id),

@@ -18,7 +18,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTACT_KEYS = ("emergency", "crisis", "poison", "helpline")
 SMALLTALK_KEYS = ("greeting", "thanks", "goodbye", "capabilities")
 FALLBACK_KEYS = ("default", "vendor", "legal", "empty", "language")
-ENTRY_KEYS = {"id", "question", "alternates", "answer", "source", "context"}
+ENTRY_KEYS = {"id", "question", "alternates", "answer", "source", "context", "followups"}
 
 
 def fold_article_text(text: str) -> str:

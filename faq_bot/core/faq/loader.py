@@ -22,6 +22,7 @@ from faq_bot.core.faq.checker import (
     check_entry_phrasings,
     fold_article_text,
 )
+from faq_bot.core.faq.followups import check_followup_targets, read_followups
 from faq_bot.core.faq.model import Article, ContextNote, Entry, Faq, Policy, PolicyReply
 from faq_bot.core.faq.phrasings import PhrasingCache
 from faq_bot.core.faq.yamlcache import read_yaml_cached
@@ -349,8 +350,12 @@ def _entries(ck: Checker, doc: YamlDoc, article: Article | None, notes: dict[str
                 ck.add(doc, (*where, "source", "quote"), f"{what}: the quote does not stand "
                        f"verbatim in section {section!r}; {hint}")
         context = _context(ck, doc, (*where, "context"), item.get("context"), notes, what)
+        followups = read_followups(ck, doc, (*where, "followups"), item.get("followups"),
+                                   entry_id, what)
         if entry_id and question and answer and section and quote:
             out.append(Entry(entry_id, " ".join(question.split()), tuple(alts),
-                             " ".join(answer.split()), section, " ".join(quote.split()), context))
+                             " ".join(answer.split()), section, " ".join(quote.split()), context,
+                             followups))
     check_entry_phrasings(ck, doc, items, cache)
+    check_followup_targets(ck, doc, items, tuple(out))
     return tuple(out)

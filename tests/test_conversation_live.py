@@ -51,3 +51,23 @@ def test_replicas_sharing_the_secret_share_conversations(
     alone = ask(other, "and the green ones?")
     assert ask(other, "and the green ones?", first["conversation"])["kind"] == alone["kind"]
     assert alone["kind"] != "referral"
+
+
+def test_the_labelled_conversations_pass_over_http(
+        gunicorn_factory: Callable[..., Gunicorn]) -> None:
+    # faq-bot eval --url: every turn over HTTP, on a several-worker server, as any client.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    server = gunicorn_factory({"FAQ_BOT_RATELIMIT": "off"}, workers=3)
+    for file in sorted((repo / "tests" / "eval" / "conversations").glob("*.yaml")):
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "faq-bot"), "eval", "--url", server.url,
+             "--json", str(file)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        scores = json.loads(result.stdout)
+        assert scores["failed"] == []
+        assert scores["conversation"]["without_conversation"] == 0
+        assert scores["conversation"]["followup_rate"] >= 0.8

@@ -434,3 +434,19 @@ def test_followups_are_in_the_json_and_checked_for_amounts(conv_client: FlaskCli
     assert faq.by_id["kratom-alkaloids"].question in visible_strings(data)
     for question in ("how many grams should I take?", "hello", "I overdosed"):
         assert ask(conv_client, question)["followups"] == []
+
+
+def test_the_cli_asks_in_a_conversation(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from faq_bot.cli import main
+
+    env = {"FAQ_BOT_DATA_DIR": str(data_dir), "FAQ_BOT_SECRET_KEY": "c" * 32}
+    first = CliRunner().invoke(main, ["ask", "--json", "how many grams should I take?"],
+                               env=env)
+    token = json.loads(first.stdout)["conversation"]
+    then = CliRunner().invoke(main, ["ask", "--json", "--conversation", token, "and 5?"],
+                              env=env)
+    assert json.loads(then.stdout)["kind"] == "referral"
+    alone = CliRunner().invoke(main, ["ask", "--json", "and 5?"], env=env)
+    assert json.loads(alone.stdout)["kind"] != "referral"

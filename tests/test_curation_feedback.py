@@ -199,7 +199,9 @@ def test_a_signed_slack_vote_lands_in_the_report(curation_settings: Settings) ->
         answered = signed_post(client, "/slack/commands", {
             "command": "/kratom-faq", "text": ANSWERED, "team_id": "T1", "channel_id": "C1",
             "user_id": "U1", "response_url": fake.url + "/hooks/T1/1/x"}).get_json()
-        [reply_id] = {v for v in find_values(answered["blocks"], "value") if v}
+        # The feedback buttons' value (followup buttons carry an entry and a conversation).
+        feedback = [b for b in answered["blocks"] if b.get("block_id") == "feedback"]
+        [reply_id] = {v for v in find_values(feedback, "value") if v}
         payload = {
             "type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "C1"},
             "response_url": fake.url + "/hooks/T1/B1/x",

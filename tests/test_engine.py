@@ -35,6 +35,10 @@ CASES = [
     ("how many glasses of water should I drink a day", "fallback", None),
     ("how many hours of sleep do adults need", "fallback", None),
     ("what is a circadian rhythm", "fallback", None),
+    # Waking in the night as a complaint of its own is general sleep, not the article's.
+    ("why do I keep waking up at 4 in the morning", "fallback", None),
+    ("why do I wake up in the middle of the night?", "fallback", None),
+    ("can kratom make you wake up during the night?", "answer", "stimulant-or-sedative"),
     ("how much should I take before bed", "referral", "dosing"),
     # Another language that nothing matches: told in English that the service answers in English.
     ("¿Qué tiempo hará mañana en Madrid?", "fallback", "language"),

@@ -45,7 +45,10 @@ _GENERAL_SLEEP = re.compile(
     r"sleep|how much sleep|how many hours|sleep (?:do|does) (?:adults|people|kids|teens|we|i) "
     r"need|insomnia|jet lag|sleep deprivation|sleep debt|night owl|early bird|dreams?|"
     r"nightmares?|snor\w*|sleepwalk\w*|warm milk|chamomile|counting sheep|sleep hygiene|"
-    r"melatonin)\b")
+    r"melatonin|"
+    # Waking in the night as a complaint of its own: "why do I keep waking up at 4am".
+    r"(?:wake|wakes|waking|woke) up (?:at|in the (?:middle|night)|during|every|too early|so early|"
+    r"early|several times|multiple times|a lot)|keep waking|waking up (?:tired|exhausted))\b")
 
 
 # Other remedies asked for by name of kratom: "what helps with sleep besides kratom".

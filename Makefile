@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 EVAL_SETS := $(wildcard tests/eval/*.yaml)
+CONVERSATION_SETS := $(wildcard tests/eval/conversations/*.yaml)
 
 .PHONY: run test lint check eval train bench load fuzz clean help
 
@@ -43,6 +44,7 @@ check: $(STAMP)
 # screen and both, and the sets nobody trained on (tests/eval/unseen/).
 eval: $(STAMP)
 	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
+	@for f in $(CONVERSATION_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	$(BIN)/faq-bot crossval
 
 # Rebuild the learned screen (faq_bot/core/safety/model/screen.json.gz) from the labelled sets;
@@ -60,11 +62,13 @@ test: $(STAMP) tests/browser/node_modules
 	$(BIN)/lint-imports
 	$(BIN)/faq-bot check
 	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
+	@for f in $(CONVERSATION_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/startup_bench.py --http
 
 # Bounded runs that stop by themselves (docs/hardening.md has the figures). wrk is used when
 # installed (apt-get install wrk), else a Python load generator; CI does not run these.

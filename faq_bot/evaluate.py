@@ -11,7 +11,7 @@ from typing import Any
 from faq_bot.core.doses import find_dose_amounts
 from faq_bot.core.replies import visible_strings
 from faq_bot.core.safety.topics import SAFETY_CATEGORIES
-from faq_bot.core.yamlfile import YamlError, read_yaml
+from faq_bot.core.yamlfile import YamlDoc, YamlError, read_yaml
 
 CATEGORY_KINDS = {
     "in_scope": "answer",
@@ -76,27 +76,38 @@ class EvalResult:
         return failed
 
 
-def read_questions(file: Path) -> list[Labelled]:
-    """The labelled questions of `file`; ValueError naming the line of a malformed item."""
+def _read(file: Path) -> YamlDoc:
+    # A file that is not YAML is a labelled file with a problem: said with its line.
     try:
-        doc = read_yaml(file)
+        return read_yaml(file)
     except YamlError as exc:
         where = f"{exc.file}:{exc.line}" if exc.line else str(exc.file)
         raise ValueError(f"{where}: {exc.message}") from None
-    items = doc.data.get("questions") if isinstance(doc.data, dict) else None
+
+
+def _list(doc: YamlDoc, file: Path, key: str) -> list[object]:
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
-        raise ValueError(f"{file}: expected a mapping with a 'questions' list")
-    out = []
-    for i, item in enumerate(items):
-        line = doc.line("questions", i)
-        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-            raise ValueError(f"{file}:{line}: each question needs a 'q' text")
-        category = item.get("category")
-        if category not in CATEGORY_KINDS:
-            raise ValueError(f"{file}:{line}: unknown category {category!r}; use one of "
-                             + ", ".join(CATEGORY_KINDS))
-        out.append(Labelled(item["q"], category, item.get("section"), line))
-    return out
+        raise ValueError(f"{file}: expected a mapping with a '{key}' list")
+    return items
+
+
+def _labelled(item: object, file: Path, line: int, what: str) -> Labelled:
+    # One question of a question file, or one turn of a conversation: the same fields.
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        raise ValueError(f"{file}:{line}: each {what} needs a 'q' text")
+    category = item.get("category")
+    if category not in CATEGORY_KINDS:
+        raise ValueError(f"{file}:{line}: unknown category {category!r}; use one of "
+                         + ", ".join(CATEGORY_KINDS))
+    return Labelled(item["q"], category, item.get("section"), line)
+
+
+def read_questions(file: Path) -> list[Labelled]:
+    """The labelled questions of `file`; ValueError naming the line of a malformed item."""
+    doc = _read(file)
+    return [_labelled(item, file, doc.line("questions", i), "question")
+            for i, item in enumerate(_list(doc, file, "questions"))]
 
 
 def acceptable(item: Labelled, reply: dict[str, Any]) -> bool:
@@ -206,31 +217,16 @@ def read_conversations(file: Path) -> list[LabelledConversation]:
     Format: `conversations:` a list of `{id, turns: [{q, category, section?}, ...]}`; each turn
     is labelled as a question of a question file is, with what it should get in its place.
     """
-    try:
-        doc = read_yaml(file)
-    except YamlError as exc:
-        where = f"{exc.file}:{exc.line}" if exc.line else str(exc.file)
-        raise ValueError(f"{where}: {exc.message}") from None
-    items = doc.data.get("conversations") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        raise ValueError(f"{file}: expected a mapping with a 'conversations' list")
+    doc = _read(file)
     out = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(_list(doc, file, "conversations")):
         line = doc.line("conversations", i)
         turns = item.get("turns") if isinstance(item, dict) else None
         if not isinstance(turns, list) or not turns:
             raise ValueError(f"{file}:{line}: each conversation needs a non-empty 'turns' list")
-        labelled = []
-        for j, turn in enumerate(turns):
-            where = doc.line("conversations", i, "turns", j)
-            if not isinstance(turn, dict) or not isinstance(turn.get("q"), str):
-                raise ValueError(f"{file}:{where}: each turn needs a 'q' text")
-            category = turn.get("category")
-            if category not in CATEGORY_KINDS:
-                raise ValueError(f"{file}:{where}: unknown category {category!r}; use one of "
-                                 + ", ".join(CATEGORY_KINDS))
-            labelled.append(Labelled(turn["q"], category, turn.get("section"), where))
-        out.append(LabelledConversation(str(item.get("id") or f"#{i + 1}"), tuple(labelled)))
+        labelled = tuple(_labelled(turn, file, doc.line("conversations", i, "turns", j), "turn")
+                         for j, turn in enumerate(turns))
+        out.append(LabelledConversation(str(item.get("id") or f"#{i + 1}"), labelled))
     return out
 
 

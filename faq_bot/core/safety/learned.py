@@ -328,15 +328,6 @@ class LearnedScreen:
         inv = 1.0 / math.sqrt(norm_sq)
         return [s * inv + b for s, b in zip(sums, self._intercept, strict=False)]
 
-    def linear_scores(self, text: str) -> list[float]:
-        """Per-class linear scores ``x . coef + intercept`` (same order as classes)."""
-        return self._linear(self._present(text))
-
-    def known_terms(self, text: str) -> int:
-        """How many distinct vocabulary terms the question contains; 0 means the model knows
-        nothing about it (an unseen script, say) and would only repeat its class priors."""
-        return len(self._present(text))
-
     def judge(self, text: str) -> Judgement | None:
         """P(safety) and the likeliest safety class, or None when the model knows no term of
         the question: its priors say nothing about this one."""
@@ -350,15 +341,7 @@ class LearnedScreen:
 
     def probabilities(self, text: str) -> list[float]:
         """Class probabilities (softmax of the linear scores), in class order."""
-        return _softmax(self.linear_scores(text))
-
-    def scores(self, text: str) -> dict[str, float]:
-        """Class probabilities keyed by class name."""
-        return dict(zip(self.classes, self.probabilities(text), strict=False))
-
-    def safety_probability(self, text: str) -> float:
-        """Probability that the question belongs to any safety class (1 - P(benign))."""
-        return 1.0 - self.probabilities(text)[self._benign_pos]
+        return _softmax(self._linear(self._present(text)))
 
 
 def _softmax(z: list[float]) -> list[float]:

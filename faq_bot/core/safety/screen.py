@@ -288,21 +288,25 @@ class Screen:
         hit = self.decide(question, read(question))
         return hit[0].rule if hit else None
 
+    def set_aside(self, reading: Reading) -> str | None:
+        """For a question nothing decided: the code path that kept a general dosing rule out
+        (ABOUT_SOMETHING_ELSE or DOSE_AS_TOPIC), or None when no dosing rule caught it."""
+        english = reading.english
+        if self._dosing.first_hit(self._without_dose_topic(reading.forms) or (),
+                                  self._without_dose_topic(english)):
+            return ABOUT_SOMETHING_ELSE
+        if self._dosing.first_hit(reading.forms, english):
+            return DOSE_AS_TOPIC
+        return None
+
     def explain(self, question: str) -> Explanation:
         """See the module's `explain`."""
         reading = read(question)
         forms = reading.forms + (reading.english or ())
         hit = self.decide(question, reading)
         if hit is None:
-            # Nothing decided: say which code path, if any, kept a general dosing rule out.
-            set_aside = None
-            english = reading.english
-            if self._dosing.first_hit(self._without_dose_topic(reading.forms) or (),
-                                      self._without_dose_topic(english)):
-                set_aside = ABOUT_SOMETHING_ELSE
-            elif self._dosing.first_hit(reading.forms, english):
-                set_aside = DOSE_AS_TOPIC
-            return Explanation(question, forms, None, None, None, None, None, set_aside)
+            return Explanation(question, forms, None, None, None, None, None,
+                               self.set_aside(reading))
         verdict, form, matched = hit
         if verdict.rule == DOSE_AMOUNT:
             matched = find_dose_amounts(form)[0]
@@ -323,6 +327,12 @@ def assess(question: str) -> Verdict | None:
 def explain(question: str) -> Explanation:
     """What the screen checked in `question` and which rule decided; see Explanation."""
     return _SCREEN.explain(question)
+
+
+def set_aside(question: str) -> str | None:
+    """For a question `assess` let through: the code path that kept a general dosing rule out
+    of it on purpose (see Explanation.set_aside), without deciding the question again."""
+    return _SCREEN.set_aside(read(question))
 
 
 def rules() -> tuple[Rule, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
 from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
-from faq_bot.core.safety.screen import Verdict, assess, explain
+from faq_bot.core.safety.screen import Verdict, assess, set_aside
 from faq_bot.core.safety.topics import DOSING
 
 # The verdicts' rule ids when the model decided (rules have their own ids in rules/*.yaml).
@@ -77,7 +77,7 @@ class SafetyScreen:
         # as the article's subject ("at higher doses"). The model's dosing guess on those is the
         # same question the policy already answered, so it does not overrule it; its other
         # classes (an emergency, a medicine) still count.
-        return judgement.top == DOSING and explain(question).set_aside is not None
+        return judgement.top == DOSING and set_aside(question) is not None
 
 
 def _verdict(judgement: Judgement, rule: str) -> Verdict:

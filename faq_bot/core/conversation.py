@@ -27,6 +27,8 @@ DEFAULT_TTL_SECONDS = 30 * 60
 # Tokens are small (ids and topics); anything much longer is not one of ours.
 MAX_TOKEN_CHARS = 1024
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# Safety topics are snake_case ("special_population", "child_ingestion", "self_harm").
+_TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _KINDS = {"answer", "referral", "emergency", "clarify", "fallback", "smalltalk"}
 # Issue times a little in the future are tolerated: replicas' clocks differ by a few seconds.
 _CLOCK_SKEW = 60
@@ -131,7 +133,7 @@ class ConversationTokens:
             return None
         if faq_id is not None and not (isinstance(faq_id, str) and _ID_RE.match(faq_id)):
             return None
-        if topic is not None and not (isinstance(topic, str) and _ID_RE.match(topic)):
+        if topic is not None and not (isinstance(topic, str) and _TOPIC_RE.match(topic)):
             return None
         return Turn(kind, faq_id, refusal, topic, turns)
 
@@ -154,7 +156,10 @@ _LEADS = re.compile(
     r"what\s+about|how\s+about|what\s+if|and\s+if|even\s+if|same\s+for|same\s+with|"
     r"how\s+come|why(?:\s+(?:is|does|do)\s+(?:that|it|this))?\s*$|really|says\s+who|"
     r"source|sources|proof|citation|any\s+(?:proof|evidence|studies|research)|"
-    r"what\s+(?:do|should|can|must)\s+(?:i|we)\s+do|now\s+what|help|please\s+help)\b")
+    r"what\s+(?:do|should|can|must)\s+(?:i|we)\s+do|now\s+what|help|please\s+help|"
+    # A choice between what was just named: "which way works better for sleep?".
+    r"which\s+(?:way|one|ones|option|options|method|form|kind|of\s+(?:them|those|these|the\s+two|"
+    r"both))|which\s+is\s+(?:better|best|safer|worse|stronger|milder))\b")
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
 _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead)\s*$")
@@ -214,3 +219,82 @@ def is_bare_rejoinder(message: str) -> bool:
 def read_with(previous_question: str, message: str) -> str:
     """The message read with the previous turn's question, for screening and matching."""
     return f"{previous_question.rstrip()} {message.strip()}"
+
+
+# --- Keeping a safety thread open -----------------------------------------------------------
+
+# A statement adding a detail about the asker or the person asked about, with no subject of its
+# own: "she's 76", "I weigh 90 kilos", "he seems fine now", "my dad is on warfarin". After a
+# referral it is the same question again with a detail added. (normalise() has expanded "she's"
+# to "she is" and dropped the punctuation.)
+_DETAILS = re.compile(
+    r"^(?:but\s+|well\s+|ok(?:ay)?\s+|yes\s+|yeah\s+|no\s+)?"
+    r"(?:i|we|he|she|they|it|my\s+\w+|our\s+\w+|his\s+\w+|her\s+\w+|their\s+\w+)\b")
+# People: in an emergency thread, "is he going to be ok?" is about the person in danger.
+_PEOPLE = re.compile(r"\b(?:i|me|my|mine|myself|we|us|our|he|him|his|himself|she|her|hers|"
+                     r"herself|someone|somebody|friend|son|daughter|kid|kids|"
+                     r"child|baby|toddler|boyfriend|girlfriend|husband|wife|partner|mom|mum|"
+                     r"dad|brother|sister|roommate)\b")
+# Acknowledgements that small talk may not know as a whole: "got it, thanks", "ok, noted".
+_ACKS = re.compile(
+    r"^(?:(?:ok(?:ay)?|k|kk|got\s+(?:it|you)|gotcha|i\s+see|understood|noted|makes\s+sense|"
+    r"alright|all\s+right|right|cool|great|perfect|good|nice|fair\s+enough|sounds\s+good|"
+    r"good\s+to\s+know|will\s+do|thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much|\s+a\s+lot)?|"
+    r"thank\s+u|thx|ty|cheers|much\s+appreciated|appreciate\s+it)\s*)+$")
+
+
+def is_acknowledgement(message: str) -> bool:
+    """Whether the message only acknowledges the previous reply ("got it, thanks", "ok, noted")."""
+    return bool(_ACKS.match(normalise(message)))
+
+
+def is_detail(message: str) -> bool:
+    """Whether the message adds a detail about the asker or the person asked about and has no
+    subject of its own ("she's 76", "I only weigh 50 kilos", "he seems fine now")."""
+    text = normalise(message)
+    return bool(text) and bool(_DETAILS.match(text)) and not _SUBJECTS.search(text)
+
+
+def continues_referral(message: str) -> bool:
+    """Whether, after a referral (dosing, mixing, a special situation, dependence), the message
+    carries on that question: a follow-on ("and if it's six?", "only a glass of wine,
+    though?", "which way works better?") or a detail added to it ("she's 76")."""
+    return not starts_afresh(message) and (is_follow_on(message) or is_detail(message))
+
+
+# Words about the state of someone in danger or about getting help: "should I still call
+# someone?", "is he going to be ok?", "how long until it wears off?", "is that normal?".
+_URGENT = re.compile(
+    r"\b(?:call\w*|hospital|er|a\s*and\s*e|ambulance|911|999|112|poison\w*|doctor|nurse|"
+    r"breath\w*|wake\s+up|woke\s+up|conscious|unconscious|respond\w*|vomit\w*|"
+    r"throw\w*\s+up|threw\s+up|seizure\w*|fit|fits|shak\w*|twitch\w*|heart\w*|chest|pulse|"
+    r"blue|pale|dizzy|faint\w*|pass\w*\s+out|collaps\w*|die|dying|dead|death|kill\w*|hurt\w*|"
+    r"harm\w*|suicid\w*|overdos\w*|too\s+much|how\s+long|wear\w*\s+off|sleep\s+it\s+off|"
+    r"ok|okay|fine|alright|worse|normal|dangerous|serious|emergency|worried|scared|"
+    r"what\s+(?:do|should|can)\s+(?:i|we)\s+do)\b")
+# The article as the subject: "what does the article say about...", "according to the article".
+_ABOUT_ARTICLE = re.compile(r"\b(?:article|author|authors|according\s+to|study|studies|"
+                            r"research|researchers|scientists?|science|evidence|conclusion|"
+                            r"takeaway)\b")
+
+
+def leaves_emergency(message: str) -> bool:
+    """Whether a message that has an answer of its own may leave an emergency thread.
+
+    It must say it starts afresh ("never mind, where does kratom grow?"), or name a subject of
+    its own (kratom, strains, alkaloids, sleep, the article...) and then either ask what the
+    article says, without both a person and someone's state ("my sister sent me this article,
+    what is kratom according to it?"), or speak of no person and of nothing about someone's
+    state or getting help ("what are the main alkaloids in it?"). These stay in the emergency:
+    "what do I do", "he seems fine now", "i mean it", "ok and now?", "is that normal for
+    kratom?", "is kratom dangerous?", "how long does kratom last?", "can he sleep it off?".
+    """
+    if starts_afresh(message):
+        return True
+    text = normalise(message)
+    if not (_SUBJECTS.search(text) or _ABOUT_ARTICLE.search(text)):
+        return False
+    people, urgent = bool(_PEOPLE.search(text)), bool(_URGENT.search(text))
+    if _ABOUT_ARTICLE.search(text):
+        return not (people and urgent)
+    return not (people or urgent)

@@ -10,9 +10,12 @@ from functools import lru_cache
 
 from faq_bot.core.conversation import (
     Turn,
+    continues_referral,
+    is_acknowledgement,
     is_bare_rejoinder,
     is_follow_on,
     is_rejoinder,
+    leaves_emergency,
     read_with,
 )
 from faq_bot.core.faq.model import Faq
@@ -82,19 +85,15 @@ class Engine:
         # The message alone is always screened (and decided) first: an emergency, a referral or
         # an answer of its own never depends on what came before it.
         alone = self._decide(question)
-        if alone.kind in ("emergency", "smalltalk") or not is_follow_on(question):
+        if alone.kind == "emergency":
             return alone
+        if alone.kind in ("fallback", "clarify") and is_acknowledgement(question):
+            # "got it, thanks": thanks for the last reply, not a question to read with it.
+            return self.replies.smalltalk("thanks")
         if previous.refused and previous.topic is not None:
-            # "and if it's six?" after a dosing question: the thread stays referred (or, after
-            # an emergency, escalated), whatever the message says on its own. Only a message
-            # that merely points back ("what are its side effects?") and has an answer of its
-            # own leaves the thread.
-            if alone.kind == "referral" or (alone.kind == "answer"
-                                            and not is_rejoinder(question)):
-                return alone
-            if previous.refusal == "emergency":
-                return self.replies.emergency(previous.topic, CONTINUED_THREAD)
-            return self.replies.referral(previous.topic, CONTINUED_THREAD)
+            return self._in_thread(question, alone, previous.refusal, previous.topic)
+        if alone.kind == "smalltalk" or not is_follow_on(question):
+            return alone
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
         if entry is None:
             return alone
@@ -109,6 +108,31 @@ class Engine:
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
                                           or together.confidence >= alone.confidence):
             return together
+        return alone
+
+    def _in_thread(self, question: str, alone: Reply, refusal: str | None, topic: str) -> Reply:
+        """The reply to `question` (decided `alone`) while a referral or emergency thread on
+        `topic` is open. The token carries only the thread's kind and topic, and the message
+        alone has been screened already: a thread can add a referral, never remove one."""
+        if refusal == "emergency":
+            # An emergency stays one ("he seems fine now", "i mean it", "what do I do", "ok and
+            # now?", a dosing question in the middle of it) until small talk ("thanks") or a
+            # question that clearly stands apart with an answer of its own ("never mind, where
+            # does kratom grow?").
+            if alone.kind == "smalltalk" or (alone.kind == "answer"
+                                             and leaves_emergency(question)):
+                return alone
+            return self.replies.emergency(topic, CONTINUED_THREAD)
+        # A referral: a referral of the message's own stands (its own topic), as does small
+        # talk; a message that only points back ("what are its side effects?") and has an
+        # answer of its own leaves the thread; a follow-on or an added detail ("and if it's
+        # six?", "she's 76") stays referred, whatever it gets alone.
+        if alone.kind in ("referral", "smalltalk"):
+            return alone
+        if alone.kind == "answer" and not is_rejoinder(question):
+            return alone
+        if continues_referral(question):
+            return self.replies.referral(topic, CONTINUED_THREAD)
         return alone
 
     def _decide_uncached(self, question: str) -> Reply:

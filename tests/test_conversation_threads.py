@@ -1,0 +1,283 @@
+"""Safety threads that persist (issue 17): an emergency stays one for as long as the chat is
+about it, a referral carries on through follow-ons and added details, and a thread can add a
+referral or an emergency to a message but never take one away.
+
+The classes of wording are in faq_bot/core/conversation.py (`leaves_emergency`,
+`continues_referral`, `is_detail`, `is_acknowledgement`); each has examples here of what it must
+and must not catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from faq_bot.app import create_app
+from faq_bot.config import Settings
+from faq_bot.core.conversation import (
+    ConversationTokens,
+    Turn,
+    advance,
+    continues_referral,
+    is_acknowledgement,
+    is_detail,
+    leaves_emergency,
+)
+from faq_bot.core.engine import CONTINUED_THREAD, Engine
+
+EMERGENCY = "my friend took too much kratom and won't wake up"
+TODDLER = "my toddler got into my kratom powder and ate some"
+SUICIDAL = "honestly I don't see the point of living anymore"
+DOSING = "how many grams should I take?"
+
+
+def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str | None]]:
+    """(kind, faq_id or topic, rule) of each message, asked in one conversation."""
+    turn: Turn | None = None
+    out = []
+    for message in messages:
+        reply = engine.ask(message, turn)
+        turn = advance(turn, reply.kind, reply.faq_id, reply.topic)
+        out.append((reply.kind, reply.faq_id or reply.topic, reply.rule))
+    return out
+
+
+@pytest.fixture
+def conv_client(data_dir: Path) -> Iterator[FlaskClient]:
+    app = create_app(Settings(data_dir=data_dir, ratelimit=None, reload_interval=0,
+                              curation=False, secret_key="s" * 32))
+    app.config["TESTING"] = True
+    yield app.test_client()
+
+
+# --- the token carries every safety topic ------------------------------------------------------
+
+@pytest.mark.parametrize("topic", ["dosing", "interaction", "special_population", "dependence",
+                                   "child_ingestion", "self_harm", "overdose", "urgent"])
+def test_every_safety_topic_round_trips_in_a_token(topic: str) -> None:
+    # Topics are snake_case; a token holding one used to read as no token at all, so a
+    # pregnancy, child-ingestion or self-harm thread was dropped after its first reply.
+    tokens = ConversationTokens(b"0123456789abcdef0123456789abcdef")
+    turn = Turn("emergency", None, "emergency", topic, 2)
+    assert tokens.read(tokens.issue(turn)) == turn
+
+
+@pytest.mark.parametrize("first", [TODDLER, SUICIDAL, "is kratom safe to use while pregnant?"])
+def test_threads_on_snake_case_topics_hold_over_http(conv_client: FlaskClient,
+                                                     first: str) -> None:
+    opened = ask(conv_client, first)
+    assert opened["kind"] in ("referral", "emergency")
+    then = ask(conv_client, "and what if she seems fine?", opened["conversation"])
+    assert (then["kind"], then["topic"]) == (opened["kind"], opened["topic"])
+
+
+# --- an emergency persists --------------------------------------------------------------------
+
+# After an emergency these keep getting the emergency reply: the state of the person, what to
+# do, insisting, bare prompts, pointers, questions about someone, and any referral of their own.
+STAYS_AN_EMERGENCY = [
+    "he seems fine now", "he seems fine now though", "i mean it", "what do I do", "what do I do?",
+    "ok and now?", "should I still call someone?", "is he going to be ok?", "is that normal?",
+    "is it dangerous?", "how long does it last?", "how long until it wears off?",
+    "can he sleep it off?", "she's breathing", "he threw up", "I'm scared", "please",
+    "are you sure?", "what are its side effects?", "is kratom dangerous?",
+    "is that normal for kratom?", "how many grams is too much?", "can I give him some water?",
+    "what if he took it with alcohol?", "is kratom legal in texas?", "ok",
+]
+
+
+@pytest.mark.parametrize("first", [EMERGENCY, TODDLER, SUICIDAL])
+@pytest.mark.parametrize("then", STAYS_AN_EMERGENCY)
+def test_an_emergency_thread_stays_an_emergency(engine: Engine, first: str, then: str) -> None:
+    (kind, topic, _), second = converse(engine, first, then)
+    assert kind == "emergency"
+    assert second[0] == "emergency", then
+    # The thread's own topic, unless the message alone was an emergency of another kind.
+    assert second[1] == topic or second[2] != CONTINUED_THREAD
+
+
+# These leave it: small talk, and a question with an answer of its own that clearly stands
+# apart (it says it starts afresh, or names its subject and no person or someone's state).
+LEAVES_THE_EMERGENCY = [
+    ("thanks", "smalltalk"), ("thank you so much", "smalltalk"), ("got it, thanks", "smalltalk"),
+    ("hello", "smalltalk"),
+    ("never mind, where does kratom grow?", "answer"),
+    ("nvm, what is mitragynine?", "answer"),
+    ("what does the article say about red borneo?", "answer"),
+    ("what are the main alkaloids in kratom?", "answer"),
+]
+
+
+@pytest.mark.parametrize(("then", "kind"), LEAVES_THE_EMERGENCY)
+def test_small_talk_and_a_question_that_stands_apart_leave_an_emergency(
+        engine: Engine, then: str, kind: str) -> None:
+    replies = converse(engine, EMERGENCY, then)
+    assert replies[1][0] == kind, then
+
+
+def test_an_emergency_persists_across_many_turns_and_small_talk(engine: Engine) -> None:
+    replies = converse(engine, TODDLER, "he seems fine now", "thanks", "i mean it",
+                       "what do I do", "ok and now?", "should I still call someone?")
+    assert [r[0] for r in replies] == ["emergency", "emergency", "smalltalk", "emergency",
+                                       "emergency", "emergency", "emergency"]
+    # The thread keeps its topic until the message alone is an emergency of its own.
+    assert replies[1][1:] == ("child_ingestion", CONTINUED_THREAD)
+
+
+def test_an_answer_that_stands_apart_closes_the_emergency(engine: Engine) -> None:
+    replies = converse(engine, EMERGENCY, "never mind, where does kratom grow?",
+                       "and the alkaloids?")
+    assert [r[0] for r in replies] == ["emergency", "answer", "answer"]
+
+
+def test_a_referral_inside_an_emergency_is_the_emergency(engine: Engine) -> None:
+    # "i mean it" alone is referred by the learned screen; in the emergency, it is one.
+    replies = converse(engine, SUICIDAL, "i mean it")
+    assert replies[1][:2] == ("emergency", "self_harm")
+
+
+@pytest.mark.parametrize("message", [
+    "never mind, where does kratom grow?", "what does the article say about red borneo?",
+    "what are the main alkaloids in kratom?", "according to the article, is my insomnia helped?",
+    "how does kratom bind to opioid receptors?", "why do red strains help with sleep?"])
+def test_wording_that_may_leave_an_emergency(message: str) -> None:
+    assert leaves_emergency(message)
+
+
+@pytest.mark.parametrize("message", [
+    *(m for m in STAYS_AN_EMERGENCY if m != "is kratom legal in texas?"),  # no answer: stays
+    "is my friend going to be ok with kratom?", "does kratom cause seizures",
+    "is kratom an emergency?", "does the article say what to do if my son passes out?"])
+def test_wording_that_may_not_leave_an_emergency(message: str) -> None:
+    assert not leaves_emergency(message)
+
+
+# --- a referral persists through follow-ons and added details ---------------------------------
+
+@pytest.mark.parametrize(("first", "then"), [
+    (DOSING, "which way works better for sleep?"),
+    (DOSING, "which one is best?"),
+    ("should I brew kratom as a tea or take capsules?", "which way works better for sleep?"),
+    (DOSING, "I'm only 50 kilos"),
+    ("is kratom safe to use while pregnant?", "and once she's born?"),
+    ("I have liver disease, can I use kratom?", "what if it's only mild?"),
+    ("I've built up a tolerance, I need more and more kratom to sleep", "is that normal?"),
+    ("I've built up a tolerance, I need more and more kratom to sleep", "how do I reset it?"),
+    ("can I drink beer with kratom?", "just one though?"),
+])
+def test_a_referral_thread_carries_on(engine: Engine, first: str, then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "referral", then
+
+
+def test_a_referral_thread_persists_across_small_talk_and_fallbacks(engine: Engine) -> None:
+    replies = converse(engine, "is kratom safe to use while pregnant?", "thanks",
+                       "is kratom legal in texas?", "and once she's born?", "she's 3 months")
+    assert [r[0] for r in replies] == ["referral", "smalltalk", "fallback", "referral",
+                                       "referral"]
+    assert replies[3][1:] == ("special_population", CONTINUED_THREAD)
+
+
+@pytest.mark.parametrize("then", [
+    "what is mitragynine?", "what does the article say about sleep?",
+    "I have a question about red strains", "never mind, where does kratom grow?",
+    "what are its side effects?"])
+def test_a_question_of_its_own_leaves_a_referral(engine: Engine, then: str) -> None:
+    assert converse(engine, DOSING, then)[1][0] == "answer", then
+
+
+@pytest.mark.parametrize("message", [
+    "she's 76", "I weigh 90 kilos", "I'm only 50 kilos", "he seems fine now", "i mean it",
+    "my dad is on warfarin", "it's only mild", "but I just want to rest", "we tried it once"])
+def test_details_about_the_person(message: str) -> None:
+    assert is_detail(message)
+    assert continues_referral(message)
+
+
+@pytest.mark.parametrize("message", [
+    "I have a question about red strains", "what is mitragynine?",
+    "my friend says kratom helps sleep", "is kratom addictive?", "where does kratom grow",
+    "never mind, I'm 40 and want to know what kratom is"])
+def test_not_details(message: str) -> None:
+    assert not is_detail(message)
+
+
+@pytest.mark.parametrize("message", [
+    "which way works better for sleep?", "which one?", "which of them is safer?",
+    "and if it's six?", "she's 76", "what about twice a day then?"])
+def test_wording_that_continues_a_referral(message: str) -> None:
+    assert continues_referral(message)
+
+
+@pytest.mark.parametrize("message", [
+    "what is mitragynine?", "never mind, which strain is best?", "what does the article say "
+    "about sleep?", "which strains does the article discuss?", "Is kratom addictive?"])
+def test_wording_that_does_not_continue_a_referral(message: str) -> None:
+    assert not continues_referral(message)
+
+
+# --- acknowledgements ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message", ["got it, thanks", "ok, noted", "gotcha", "makes sense, thx",
+                                     "ok got it", "understood, thank you", "cool, good to know"])
+def test_acknowledgements(message: str) -> None:
+    assert is_acknowledgement(message)
+
+
+@pytest.mark.parametrize("message", ["got it, and the green ones?", "ok and now?", "ok so what",
+                                     "thanks, how many grams then?", "i see a doctor tomorrow"])
+def test_not_acknowledgements(message: str) -> None:
+    assert not is_acknowledgement(message)
+
+
+def test_an_acknowledgement_is_thanks_not_a_follow_on(engine: Engine) -> None:
+    replies = converse(engine, "what are the side effects of kratom?",
+                       "does the research back that up?", "got it, thanks")
+    assert replies[2][:2] == ("smalltalk", "thanks")
+
+
+# --- a thread adds a referral, never removes one ----------------------------------------------
+
+_RANK = {"emergency": 2, "referral": 1}
+
+SAMPLES = [
+    *STAYS_AN_EMERGENCY, *(m for m, _ in LEAVES_THE_EMERGENCY), DOSING, EMERGENCY, TODDLER,
+    SUICIDAL, "and if it's six?", "what is kratom?", "can I mix kratom with alcohol?",
+    "only a glass of wine, though?", "I overdosed", "which way works better for sleep?",
+    "she's 76", "got it, thanks", "how come?", "and the green ones?", "never mind, how much?",
+]
+
+
+@pytest.mark.parametrize("previous", [
+    Turn("emergency", None, "emergency", "overdose"),
+    Turn("smalltalk", None, "emergency", "self_harm", 3),
+    Turn("referral", None, "referral", "dosing"),
+    Turn("fallback", "what-is-kratom", "referral", "special_population", 4),
+    Turn("answer", "what-is-kratom"),
+    Turn("answer", "side-effects"),
+], ids=lambda t: f"{t.kind}-{t.refusal}-{t.topic}-{t.faq_id}")
+def test_a_thread_never_lowers_what_the_message_alone_gets(engine: Engine,
+                                                           previous: Turn) -> None:
+    for message in SAMPLES:
+        alone, after = engine.ask(message), engine.ask(message, previous)
+        assert _RANK.get(after.kind, 0) >= _RANK.get(alone.kind, 0), (message, previous)
+        if alone.kind == "emergency":
+            assert after.to_dict() | {"id": "", "conversation": None} == \
+                alone.to_dict() | {"id": "", "conversation": None}
+
+
+# --- helpers over HTTP ------------------------------------------------------------------------
+
+def ask(client: FlaskClient, question: str, conversation: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"question": question}
+    if conversation is not None:
+        body["conversation"] = conversation
+    response = client.post("/api/v1/ask", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    data: dict[str, Any] = response.get_json()
+    return data

@@ -25,12 +25,17 @@ from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import SafetyScreen, Screening
-from faq_bot.core.scope import out_of_scope_reason
+from faq_bot.core.scope import DOMAIN, out_of_scope_reason
 from faq_bot.core.smalltalk import smalltalk_intent
+from faq_bot.core.translate import english_reading
 
 MAX_QUESTION_CHARS = 500
 # The rule id of a referral or emergency reply given because the conversation's thread was one.
 CONTINUED_THREAD = "conversation.thread"
+
+
+def _every_word(word: str) -> bool:
+    return True
 
 
 class QuestionError(ValueError):
@@ -153,11 +158,34 @@ class Engine:
     def _match(self, question: str, screening: Screening) -> Reply:
         t = self.thresholds
         ranked = self.matcher.rank(question)
+        caution = screening.caution
+        reading = english_reading(question, self.matcher.knows)
+        if reading is not None:
+            # Another language's question, read in English through the glossary: the reading
+            # is screened and scoped like a question of its own, and matched when it does better.
+            # Screened with every word the glossary does not know kept as written (a medicine's
+            # name, a number); matched with only the words the FAQ uses.
+            read = self.safety.screen(english_reading(question, _every_word) or reading)
+            if read.verdict is not None:
+                return self._refuse(read.verdict)
+            # Buying and the law are told by their words alone; the other out-of-scope checks
+            # read English word order, which a word-by-word reading does not keep.
+            reason = out_of_scope_reason(reading)
+            if reason in ("vendor", "legal"):
+                return self.replies.fallback(reason, [], 0.0)
+            # A reading without kratom or the article in it is about something else: a
+            # glossary knows the article's words, not the rest of the question's.
+            reread = self.matcher.rank(reading) if DOMAIN.search(reading) else []
+            if reread and (not ranked or reread[0].score > ranked[0].score):
+                ranked = reread
+                # The model's doubt is weighed on the English reading: it learned from English,
+                # and the language's own rules have screened the question as written.
+                caution = read.caution
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
         if top.score >= t.answer:
-            careful = screening.caution
+            careful = caution
             if careful is not None:
                 # The model finds the question suspicious but not clearly risky: no FAQ text
                 # goes out; the referral (or emergency reply) does.

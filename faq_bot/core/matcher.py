@@ -336,6 +336,11 @@ class Matcher:
                                  score_cutoff=limit)
         return hit[0] if hit else word
 
+    def knows(self, word: str) -> bool:
+        """True when `word` is one of the FAQ's own terms (after synonyms and stemming)."""
+        found = terms(word)
+        return bool(found) and all(t in self._idf for t in found)
+
     def query_terms(self, question: str) -> list[str]:
         """The question's content terms, with typos corrected against the FAQ's vocabulary."""
         return list(dict.fromkeys(self._correct(w) for w in terms(question)))

@@ -1,0 +1,95 @@
+"""Questions in other languages: read in English through the glossaries, then screened, scoped
+and matched like any question. Examples are written here, not taken from an evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq_bot.core.engine import Engine
+from faq_bot.core.translate import GlossaryError, english_reading, glossary, parse_glossary
+
+RISKS = "Potential Risks and Considerations"
+
+
+def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
+    reply = engine.ask(question).to_dict()
+    return reply["kind"], (reply.get("source") or {}).get("section")
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("¿Qué alcaloides tiene la hoja de kratom?", "Alkaloids: The Key Players"),
+    ("¿Es peligroso el kratom según el artículo?", RISKS),
+    ("Quais são os efeitos colaterais do kratom?", RISKS),
+    ("Onde cresce a planta de kratom?", "Introduction"),
+    ("Quelles souches de kratom sont les plus relaxantes ?", "Strain-Specific Effects"),
+    ("Quelle est la conclusion de l'article sur le kratom ?",
+     "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),
+    ("Was sagt der Artikel über die Nebenwirkungen von Kratom?", RISKS),
+    ("Kratom süchtig?", RISKS),  # too short to tell by function words: the glossary tells
+    ("kratom ke side effects kya hai?", RISKS),
+])
+def test_a_covered_question_in_another_language_is_answered(
+        engine: Engine, question: str, section: str) -> None:
+    assert _kinds(engine, question) == ("answer", section)
+
+
+@pytest.mark.parametrize("question", [
+    "¿Dónde se puede comprar kratom barato?",  # buying: the vendor fallback
+    "Wo kann man Kratom kaufen?",
+    "O kratom é legal no Brasil?",  # the law
+    "Quel thé à la camomille aide à dormir ?",  # no kratom, no article: not the article's
+    "Welcher Kräutertee hilft beim Einschlafen?",
+])
+def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question: str) -> None:
+    assert _kinds(engine, question)[0] == "fallback"
+
+
+@pytest.mark.parametrize("question", [
+    "¿Cuánta cantidad de kratom debo tomar para dormir?",
+    "Wie viel Kratom soll ich vor dem Schlafen nehmen?",
+    "Posso tomar kratom com vinho?",
+])
+def test_risky_questions_in_other_languages_are_still_referred(
+        engine: Engine, question: str) -> None:
+    assert _kinds(engine, question)[0] == "referral"
+
+
+def test_the_reading_keeps_the_faqs_own_words_and_drops_the_rest(engine: Engine) -> None:
+    reading = english_reading("¿Qué dice el artículo sobre Red Borneo y el sueño?",
+                              engine.matcher.knows)
+    assert reading is not None
+    assert reading.split() == ["say", "article", "red", "borneo", "sleep"]
+
+
+@pytest.mark.parametrize("question", [
+    "what does the article say about red vein kratom?",  # English: no reading
+    "is kratom a gift from nature or a drug?",  # "Gift" is German, but this is English
+    "??",
+])
+def test_english_and_empty_questions_have_no_reading(engine: Engine, question: str) -> None:
+    assert english_reading(question, engine.matcher.knows) is None
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi"])
+def test_every_supported_language_has_a_glossary(lang: str) -> None:
+    table = glossary(lang)
+    assert len(table) > 50
+    assert ("kratom",) not in table  # the FAQ's own words are kept, never glossed
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("adictivo = addictive\nsin signo igual\n", "x.txt:2: expected 'foreign words = english"),
+    ("= addictive\n", "x.txt:1: expected"),
+    ("adictivo =\n", "x.txt:1: expected"),
+    ("uno dos tres cuatro cinco = five\n", "x.txt:1: at most 4 foreign words"),
+    ("# comment\nadictivo = addictive\nadictivo = habit forming\n", "x.txt:3: 'adictivo' is "
+     "listed twice"),
+])
+def test_a_bad_glossary_line_is_named_by_file_and_line(text: str, message: str) -> None:
+    with pytest.raises(GlossaryError, match=message):
+        parse_glossary(text, "x.txt")
+
+
+def test_glossary_keys_ignore_accents_and_case() -> None:
+    table = parse_glossary("Adicción = addiction\n", "x.txt")
+    assert table == {("adiccion",): "addiction"}

@@ -54,13 +54,14 @@ CODE_RULES = {
     DOSE_AMOUNT: "holds a dose amount: a number or number-word with a unit (5 g, two teaspoons)",
     MISSPELT_AMOUNT: "holds a number with a misspelt or clipped unit (1 tspn, 2 gramz, 3 capsuls)",
     DOSE_AS_TOPIC: "dose dependence as the article's subject (at higher doses, dose dependent, "
-                   "dependente da dose) is taken out before the dependence and the general "
-                   "dosing rules run",
+                   "dependente da dose), and 'how much' asked of knowledge or trust (how much "
+                   "is known), is taken out before the dependence and the general dosing rules "
+                   "run",
     ABOUT_SOMETHING_ELSE: "an amount of something plainly not kratom (water, hours of sleep) sets "
                           "the general dosing rules aside",
 }
 # The word lists the code paths read.
-_CODE_WORDS = ("dose_as_topic", "not_kratom", "kratom_context", "units")
+_CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -206,7 +207,9 @@ class Screen:
                       for topic in (INTERACTION, SPECIAL_POPULATION)]
         self._dosing = stage(REFERRAL, DOSING, by_topic.get(DOSING, ()))
         words = ruleset.alternation
-        self._dose_topic = re.compile(words("dose_as_topic"))
+        # Phrases that only look like dosing: dose as the article's subject, and "how much"
+        # asked of knowledge or trust; both are set aside the same way.
+        self._dose_topic = re.compile(words("dose_as_topic") + "|" + words("not_an_amount"))
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]

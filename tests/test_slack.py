@@ -38,10 +38,28 @@ EMERGENCY = "I think I overdosed"
 
 # --- fixtures and helpers -------------------------------------------------------------------------
 
+class PostsOnly(list):  # type: ignore[type-arg]
+    """The calls the bot makes to say something; its reads of a thread (conversations.*, to
+    take the conversation back from its last reply there, tests/test_slack_threads.py) are kept
+    apart in `reads`. This fake has no messages to give, so the bot falls back on its own
+    memory of the thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[Any] = []
+
+    def append(self, call: Any) -> None:
+        if call.path.startswith("/api/conversations."):
+            self.reads.append(call)
+        else:
+            super().append(call)
+
+
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     """A loopback stand-in for Slack's Web API and response_url hooks."""
     fake = FakeSlack()
+    fake.calls = PostsOnly()
     yield fake
     fake.close()
 
@@ -520,8 +538,12 @@ def test_a_retried_event_is_answered_once(slack_app: Flask, slack_client: FlaskC
     assert slack_state(slack_app).drain()
     assert len(fake_slack.calls) == 1
     assert len(asked(slack_app)) == 1
-    send_event(slack_client, dm(ANSWERED), "EvOther")
+    send_event(slack_client, dm(ANSWERED, ts="1700000000.000101"), "EvOther")
     fake_slack.wait_for(2)
+    # The same message under another event id (a mention is also a message) is taken once.
+    send_event(slack_client, dm(ANSWERED, ts="1700000000.000101"), "EvOtherAgain")
+    assert slack_state(slack_app).drain()
+    assert len(fake_slack.calls) == 2
 
 
 def test_events_are_acknowledged_without_a_bot_token(slack_settings: Settings,
@@ -707,11 +729,14 @@ def test_manifest_declares_the_endpoints_and_least_scopes() -> None:
     assert command["url"].endswith("/slack/commands")
     settings = manifest["settings"]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]
+    # message.channels and message.groups: replies in the bot's threads without a mention.
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == [
+        "app_mention", "message.channels", "message.groups", "message.im"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/interactions")
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
-        "app_mentions:read", "chat:write", "commands", "im:history"]
+        "app_mentions:read", "channels:history", "chat:write", "commands", "groups:history",
+        "im:history"]
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
 
 

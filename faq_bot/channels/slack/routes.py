@@ -2,7 +2,13 @@
 
 Every request is checked against the signing secret before anything else runs. Event answers are
 posted from a worker thread so Slack gets its acknowledgement at once, and each event is taken
-once even when Slack retries it. Setup for admins: docs/slack.md.
+once even when Slack retries it (or sends one message as two events, a mention and a message).
+Setup for admins: docs/slack.md.
+
+A thread is a conversation. Besides mentions and direct messages, a reply in a channel thread
+without any mention is answered when the thread is the bot's: it holds a live conversation of
+the bot's (kept per thread, or read back from the metadata of the bot's latest reply there), or
+it hangs under one of the bot's own messages (`parent_user_id`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,7 +44,14 @@ from faq_bot.channels.slack.blocks import (
     usage_message,
 )
 from faq_bot.channels.slack.dedupe import DedupeStore, MemoryDedupe, dedupe_store
-from faq_bot.channels.slack.threads import MemoryThreads, ThreadStore, thread_key, thread_store
+from faq_bot.channels.slack.threads import (
+    MemoryThreads,
+    ThreadStore,
+    reply_metadata,
+    thread_key,
+    thread_store,
+    token_from_slack,
+)
 from faq_bot.config import Settings
 from faq_bot.core.engine import MAX_QUESTION_CHARS, QuestionError, validate_question
 from faq_bot.services import services
@@ -207,8 +221,22 @@ def command() -> Response:
     return jsonify({"response_type": "in_channel" if public else "ephemeral", **message})
 
 
-def _event_target(event: object) -> tuple[str, str | None, str] | None:
-    """(channel, thread_ts, question) for an event the bot answers, None for any other."""
+@dataclass(frozen=True, slots=True)
+class EventTarget:
+    """A message the bot may answer: where, what, and whether only in a thread of its own."""
+
+    channel: str
+    thread_ts: str | None
+    text: str
+    ts: str
+    # A reply in a channel thread with no mention: answered only if the thread is the bot's.
+    own_thread_only: bool = False
+    # The thread hangs under one of the bot's own messages (Slack's `parent_user_id`).
+    parent_is_bot: bool = False
+
+
+def _event_target(event: object, bot_user_id: str | None = None) -> EventTarget | None:
+    """The message an event asks the bot to answer, None for any other event."""
     if not isinstance(event, dict):
         return None
     # Bot posts (ours included), edits, deletions, joins...: answering them could loop.
@@ -217,10 +245,30 @@ def _event_target(event: object) -> tuple[str, str | None, str] | None:
     channel, ts, text = event.get("channel"), event.get("ts"), event.get("text")
     if not (isinstance(channel, str) and isinstance(ts, str) and isinstance(text, str)):
         return None
+    thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
     if event.get("type") == "app_mention":
-        return channel, event.get("thread_ts") or ts, strip_mentions(text)
-    if event.get("type") == "message" and event.get("channel_type") == "im":
-        return channel, event.get("thread_ts"), strip_mentions(text)
+        return EventTarget(channel, thread_ts or ts, strip_mentions(text), ts)
+    if event.get("type") != "message":
+        return None
+    if event.get("channel_type") == "im":
+        return EventTarget(channel, thread_ts, strip_mentions(text), ts)
+    # A reply in a channel thread (not the thread's first message). One that mentions anyone is
+    # not for the bot as a plain reply: a mention of the bot comes as its own app_mention
+    # event, and a mention of someone else is addressed to them.
+    if (event.get("channel_type") in ("channel", "group") and thread_ts and thread_ts != ts
+            and not _MENTION.search(text)):
+        parent = event.get("parent_user_id")
+        return EventTarget(channel, thread_ts, text.strip(), ts, own_thread_only=True,
+                           parent_is_bot=bool(bot_user_id) and parent == bot_user_id)
+    return None
+
+
+def _bot_user_id(body: Mapping[str, Any]) -> str | None:
+    """The bot's own user id, from the event callback's `authorizations`."""
+    authorizations = body.get("authorizations")
+    for item in authorizations if isinstance(authorizations, list) else []:
+        if isinstance(item, dict) and item.get("is_bot") and isinstance(item.get("user_id"), str):
+            return str(item["user_id"])
     return None
 
 
@@ -238,19 +286,35 @@ def _log_slack_error(what: str, exc: SlackClientError) -> None:
     log.error("%s: %s", what, detail)
 
 
-def _answer_event(app: Flask, channel: str, thread_ts: str | None, text: str) -> None:
+def _answer_event(app: Flask, target: EventTarget, app_id: str | None,
+                  bot_user_id: str | None) -> None:
     state = slack_state(app)
     client = state.client
     if client is None:
         return
-    key = thread_key(channel, thread_ts)
+    key = thread_key(target.channel, target.thread_ts)
+    token = None
+    # Without a shared store, another worker or replica may have taken the thread's last turn
+    # (this process may not know the thread at all, or only an older turn of it): the token
+    # is read back from the bot's latest reply there, and this process's own copy is only the
+    # fallback when Slack cannot say. A mention that starts a thread has nothing to read.
+    if not state.threads.shared and target.thread_ts != target.ts:
+        token = token_from_slack(client, target.channel, target.thread_ts, app_id, bot_user_id)
+    if token is None:
+        token = state.threads.get(key)
     with app.app_context():
-        message, _, token = _converse(text, DEFAULT_COMMAND, state.threads.get(key))
+        if target.own_thread_only and not target.parent_is_bot:
+            tokens = services().conversations
+            if token is None or tokens is None or tokens.read(token) is None:
+                return  # a thread of people, or one the bot left idle: not the bot's to join
+        message, _, token = _converse(target.text, DEFAULT_COMMAND, token)
+    extra: dict[str, Any] = {}
     if token:
         state.threads.put(key, token)
+        extra["metadata"] = reply_metadata(token)
     try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                unfurl_media=False, **message)
+        client.chat_postMessage(channel=target.channel, thread_ts=target.thread_ts,
+                                unfurl_links=False, unfurl_media=False, **message, **extra)
     except SlackClientError as exc:
         _log_slack_error("chat.postMessage failed", exc)
 
@@ -265,19 +329,25 @@ def events() -> Response:
         return jsonify({"challenge": str(body.get("challenge", ""))})
     if body.get("type") != "event_callback":
         return _ack()
-    target = _event_target(body.get("event"))
+    target = _event_target(body.get("event"), _bot_user_id(body))
     if target is None:
         return _ack()
     state = slack_state()
-    event_id = body.get("event_id") or f"{target[0]}:{body['event']['ts']}"
+    event_id = body.get("event_id") or f"{target.channel}:{target.ts}"
     if not state.dedupe.first_time(str(event_id)):
         log.info("slack event %s already taken (retry %s)", event_id,
                  request.headers.get("X-Slack-Retry-Num", "none"))
         return _ack()
+    # One message can come as two events (a mention in a thread is also a message there).
+    if not state.dedupe.first_time(f"message:{target.channel}:{target.ts}"):
+        log.info("slack message of event %s already taken by another event", event_id)
+        return _ack()
     if state.client is None:
         log.warning("slack event received but SLACK_BOT_TOKEN is not set; cannot reply")
         return _ack()
-    state.submit(_answer_event, current_app._get_current_object(), *target)
+    app_id = body.get("api_app_id") if isinstance(body.get("api_app_id"), str) else None
+    state.submit(_answer_event, current_app._get_current_object(), target, app_id,
+                 _bot_user_id(body))
     return _ack()
 
 
@@ -332,7 +402,8 @@ def _ask_followup(app: Flask, payload: dict[str, Any], faq_id: str,
                 and state.client is not None):
             state.threads.put(thread_key(channel, thread_ts), reply.conversation)
             state.client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                          unfurl_links=False, unfurl_media=False, **message)
+                                          unfurl_links=False, unfurl_media=False,
+                                          metadata=reply_metadata(reply.conversation), **message)
         elif isinstance(response_url, str) and state.trusts_response_url(response_url):
             # An ephemeral answer (the slash command's) comes without its message.
             result = WebhookClient(response_url, timeout=10).send(

@@ -5,6 +5,12 @@ of a thread, so the token of the bot's last reply there is kept by thread: in me
 process, or in Redis when replicas share one (`FAQ_BOT_RATELIMIT_STORAGE`), for as long as a
 conversation may stay idle. A token holds ids and topics, never question text, and it is
 signed: what is kept here is what a widget keeps in its tab.
+
+Memory is one process's: another gunicorn worker (or replica) has not seen the thread. So each
+reply also carries its token in the message's metadata (`METADATA_EVENT`), and a process that
+does not know a thread reads the token back from the bot's latest reply there
+(`token_from_slack`): Slack itself then holds the conversation, as a browser tab does for the
+widget, and any worker can take the next message.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import redis
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web import WebClient
 
 from faq_bot.config import Settings
 
@@ -24,6 +32,10 @@ log = logging.getLogger("faq_bot.slack")
 
 _MEMORY_CAP = 10_000
 _REDIS_PREFIX = "faq-bot:slack-thread:"
+# The message metadata type our replies carry their conversation token under.
+METADATA_EVENT = "faq_bot_conversation"
+# How many of a thread's (or a direct-message chat's) latest messages are read for the token.
+_LOOKBACK = 200
 
 
 def thread_key(channel: str, thread_ts: str | None) -> str:
@@ -33,6 +45,9 @@ def thread_key(channel: str, thread_ts: str | None) -> str:
 
 class ThreadStore(Protocol):
     """Keeps the latest conversation token of each thread for the idle time."""
+
+    shared: bool
+    """Whether every worker and replica sees the same store (Redis), or only this process."""
 
     def get(self, key: str) -> str | None:
         """The token last kept for `key`, or None."""
@@ -44,7 +59,9 @@ class ThreadStore(Protocol):
 
 
 class MemoryThreads:
-    """Tokens by thread in this process: enough for one server, not shared between replicas."""
+    """Tokens by thread in this process: another worker or replica does not see them."""
+
+    shared = False
 
     def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
@@ -71,6 +88,8 @@ class MemoryThreads:
 
 class RedisThreads:
     """Tokens by thread in Redis (`SET key token EX ttl`), shared by every replica."""
+
+    shared = True
 
     def __init__(self, client: redis.Redis, ttl: int, prefix: str = _REDIS_PREFIX) -> None:
         self.client = client
@@ -106,3 +125,54 @@ def thread_store(settings: Settings) -> ThreadStore:
     if url.startswith(("redis://", "rediss://")):
         return RedisThreads.from_url(url, settings.conversation_ttl)
     return MemoryThreads(settings.conversation_ttl)
+
+
+def reply_metadata(token: str) -> dict[str, Any]:
+    """The metadata a reply is posted with: its conversation token (ids and topics, signed)."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"conversation": token}}
+
+
+def _is_ours(message: Mapping[str, Any], app_id: str | None, bot_user_id: str | None) -> bool:
+    """Whether a message of the thread was posted by this app's bot."""
+    return bool((app_id and message.get("app_id") == app_id)
+                or (bot_user_id and message.get("user") == bot_user_id))
+
+
+def token_from_slack(client: WebClient, channel: str, thread_ts: str | None,
+                     app_id: str | None, bot_user_id: str | None) -> str | None:
+    """The conversation token of the bot's latest reply in a thread (or, without `thread_ts`, a
+    direct-message chat), read from its metadata; None when the bot has no reply there with
+    one, or Slack cannot be asked (the message is then read on its own)."""
+    try:
+        if thread_ts:
+            response = client.conversations_replies(channel=channel, ts=thread_ts,
+                                                    include_all_metadata=True, limit=_LOOKBACK)
+        else:
+            response = client.conversations_history(channel=channel, include_all_metadata=True,
+                                                    limit=_LOOKBACK)
+    except SlackClientError as exc:
+        log.warning("slack thread history unavailable, reading the message alone: %s", exc)
+        return None
+    messages = response.get("messages")
+    if not isinstance(messages, list):
+        return None
+    # Replies come oldest first, history newest first: take the newest of ours either way.
+    ordered = sorted((m for m in messages if isinstance(m, dict)),
+                     key=lambda m: _ts(m.get("ts")), reverse=True)
+    for message in ordered:
+        metadata = message.get("metadata")
+        if not _is_ours(message, app_id, bot_user_id) or not isinstance(metadata, dict):
+            continue
+        payload = metadata.get("event_payload")
+        if metadata.get("event_type") == METADATA_EVENT and isinstance(payload, dict):
+            token = payload.get("conversation")
+            if isinstance(token, str) and token:
+                return token
+    return None
+
+
+def _ts(value: object) -> float:
+    try:
+        return float(value) if isinstance(value, str) else 0.0
+    except ValueError:
+        return 0.0

@@ -64,15 +64,17 @@ def percentile(values: list[float], pct: float) -> float:
 def child(data_dir: Path, asks: int) -> dict[str, float]:
     """Time one start and the new-question cost; runs in a fresh process."""
     started = time.perf_counter()
+    from faq_bot.config import Settings
     from faq_bot.core.engine import Engine
     from faq_bot.core.faq.loader import check_faq, load_faq
     from faq_bot.evaluate import read_questions
     imported = time.perf_counter()
-    problems = check_faq(data_dir)
+    cache = Settings.from_env().cache_dir  # FAQ_BOT_CACHE_DIR, set by run_child
+    problems = check_faq(data_dir, cache_dir=cache)
     if problems:
         raise SystemExit(f"{data_dir}: {problems[0]}")
     checked = time.perf_counter()
-    faq = load_faq(data_dir)
+    faq = load_faq(data_dir, cache_dir=cache)
     loaded = time.perf_counter()
     engine = Engine(faq)
     built = time.perf_counter()

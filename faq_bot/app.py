@@ -34,7 +34,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     store = FaqStore(settings.data_dir, country=settings.country, source_url=settings.source_url,
-                     reload_interval=settings.reload_interval)
+                     reload_interval=settings.reload_interval, cache_dir=settings.cache_dir)
     app.extensions["faq_bot"] = Services(settings, store)
     errors.register(app)
     for blueprint in (api.bp, health.bp, openapi.bp, feedback.bp, admin.bp):

@@ -33,7 +33,7 @@ def _settings() -> Settings:
 def _engine(settings: Settings) -> Engine:
     try:
         faq = load_faq(settings.data_dir, country=settings.country,
-                       source_url=settings.source_url)
+                       source_url=settings.source_url, cache_dir=settings.cache_dir)
     except FaqInvalid as exc:
         click.echo("The FAQ has problems (run `faq-bot check`):", err=True)
         for problem in exc.problems:
@@ -96,13 +96,13 @@ def check(data_dir: Path | None) -> None:
     """Validate the FAQ; exit non-zero with file:line messages on any problem."""
     settings = _settings()
     folder = data_dir or settings.data_dir
-    problems = check_faq(folder, country=settings.country)
+    problems = check_faq(folder, country=settings.country, cache_dir=settings.cache_dir)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
         sys.exit(1)
-    faq = load_faq(folder, country=settings.country)
+    faq = load_faq(folder, country=settings.country, cache_dir=settings.cache_dir)
     click.echo(f"OK: {len(faq.entries)} entries, "
                f"{sum(len(e.phrasings) for e in faq.entries)} phrasings, "
                f"{len(faq.notes)} context notes, contacts for {faq.policy.country} ({folder})")
@@ -239,7 +239,8 @@ def report(since: str, fmt: str, suggest: Path | None) -> None:
         curation.close()
     click.echo(render(result, fmt), nl=fmt == "json")
     if suggest is not None:
-        items = propose(result, engine.faq, settings.data_dir, country=settings.country)
+        items = propose(result, engine.faq, settings.data_dir, country=settings.country,
+                        cache_dir=settings.cache_dir)
         suggest.write_text(suggestions_yaml(items, result), encoding="utf-8")
         click.echo(f"{len(items)} proposed alternate(s) written to {suggest}; review them and "
                    "copy the ones you agree with into faq.yaml by hand.", err=True)

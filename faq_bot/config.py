@@ -22,6 +22,19 @@ def bundled_data_dir() -> Path:
     return here.parent / "faq_data"
 
 
+def cache_dir(env: Mapping[str, str]) -> Path | None:
+    """Where the FAQ check keeps what it remembers between starts (core/faq/phrasings.py):
+    $FAQ_BOT_CACHE_DIR when set ("off": nowhere), else $XDG_CACHE_HOME/faq-bot, else
+    ~/.cache/faq-bot."""
+    configured = env.get("FAQ_BOT_CACHE_DIR", "").strip()
+    if configured.lower() == "off":
+        return None
+    if configured:
+        return Path(configured).expanduser()
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "faq-bot"
+
+
 class ConfigError(ValueError):
     """An environment variable holds a value the service cannot use."""
 
@@ -108,6 +121,8 @@ class Settings:
     instance_dir: Path | None = None
     # prometheus_client's own variable: set, metrics are shared by the gunicorn workers.
     metrics_dir: Path | None = None
+    # What the FAQ check remembers between starts (see `cache_dir`); None remembers nothing.
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -148,6 +163,7 @@ class Settings:
             conversation_ttl=_int(env, "FAQ_BOT_CONVERSATION_TTL", 30 * 60, 60, 7 * 24 * 3600),
             instance_dir=Path(instance).expanduser().resolve() if instance else None,
             metrics_dir=Path(metrics).expanduser().resolve() if metrics else None,
+            cache_dir=cache_dir(env),
         )
         return replace(settings, **overrides) if overrides else settings
 

@@ -32,6 +32,17 @@ from faq_bot.core.faq.model import Faq
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The FAQ check's cache folder for the whole session: a temporary one, never the user's
+    (~/.cache/faq-bot). Set as FAQ_BOT_CACHE_DIR, so Settings.from_env() and every server or
+    command a test starts with this environment use it."""
+    folder = tmp_path_factory.mktemp("faq-bot-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAQ_BOT_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The bundled FAQ data directory."""
@@ -141,7 +152,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         # None of the caller's own settings leak in: the server is what the overrides say.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("FAQ_BOT_", "SLACK_", "PROMETHEUS_"))}
-        env |= {"FAQ_BOT_HOST": "127.0.0.1", "FAQ_BOT_PORT": str(port),
+        env |= {"FAQ_BOT_CACHE_DIR": os.environ["FAQ_BOT_CACHE_DIR"],  # the session's (cache_home)
+                "FAQ_BOT_HOST": "127.0.0.1", "FAQ_BOT_PORT": str(port),
                 "FAQ_BOT_WORKERS": "2", "FAQ_BOT_RATELIMIT": "off", "FAQ_BOT_CURATION": "off",
                 "FAQ_BOT_RELOAD_INTERVAL": "0", "FAQ_BOT_INSTANCE_DIR": str(tmp), **dict(key)}
         log_path = tmp / "gunicorn.log"

@@ -1,18 +1,15 @@
-"""A bigger FAQ: the indexed ranking finds what the exhaustive one finds, a grown FAQ of 1,000
-entries passes the check and answers its own questions, and what the check remembers between
-starts (phrasings that passed, parsed YAML) never lets a refused phrasing through nor loses a
-problem's line. Speed is measured in bench/ (startup_bench.py), not here."""
+"""A bigger FAQ: the indexed ranking finds what the exhaustive one finds, and a grown FAQ of
+1,000 entries passes the check and answers its own questions (what the check remembers between
+starts is tested in test_cache.py). Speed is measured in bench/ (startup_bench.py), not here."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from faq_bot.core.engine import Engine
-from faq_bot.core.faq import phrasings, yamlcache
 from faq_bot.core.faq.loader import check_faq, load_faq
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.matcher import Matcher
@@ -21,15 +18,6 @@ from faq_bot.evaluate import read_questions
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from grow_faq import write_faq  # noqa: E402 (bench/ is not a package)
-
-RISKY = "how many grams of kratom should i take for sleep"
-
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("FAQ_BOT_CACHE_DIR", str(folder))
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -100,79 +88,6 @@ def test_a_weak_question_scores_its_f1_part_alone(engine: Engine) -> None:
         top = matcher.rank(question)
         assert top and top[0].score < matcher.thresholds.suggest
         assert top[0] == matcher.rank(question, limit=None)[0]
-
-
-def _with_alternate(folder: Path, alternate: str) -> None:
-    faq = folder / "faq.yaml"
-    text = faq.read_text(encoding="utf-8")
-    faq.write_text(text.replace("      - what is kratom exactly\n",
-                                f"      - what is kratom exactly\n      - {alternate}\n", 1),
-                   encoding="utf-8")
-
-
-def _cached(folder: Path) -> dict[str, str]:
-    [file] = folder.glob("phrasings-*.json")
-    return json.loads(file.read_text(encoding="ascii"))["phrasings"]
-
-
-def test_passing_phrasings_are_remembered_and_a_refused_one_never(faq_copy: Path,
-                                                                 cache_dir: Path) -> None:
-    assert check_faq(faq_copy) == []
-    known = _cached(cache_dir)
-    assert "What is kratom?" in known
-    _with_alternate(faq_copy, RISKY)
-    for _ in range(2):  # the second time with the first one's cache
-        problems = check_faq(faq_copy)
-        assert len(problems) == 1 and "dosing question" in problems[0].message
-        assert RISKY not in _cached(cache_dir)
-
-
-def test_a_cache_of_other_code_or_a_forged_one_is_not_trusted(faq_copy: Path, cache_dir: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
-    _with_alternate(faq_copy, RISKY)
-    assert len(check_faq(faq_copy)) == 1
-    # A file claiming the risky phrasing passed, under another fingerprint: ignored.
-    cache_dir.mkdir(exist_ok=True)
-    forged = {"format": phrasings.FORMAT, "version": phrasings.VERSION, "fingerprint": "0" * 64,
-              "phrasings": {RISKY: f"{RISKY}\tdose kratom sleep"}}
-    for name in (f"phrasings-{phrasings.fingerprint()[:24]}.json", "phrasings-other.json"):
-        (cache_dir / name).write_text(json.dumps(forged), encoding="ascii")
-    assert len(check_faq(faq_copy)) == 1
-    (cache_dir / f"phrasings-{phrasings.fingerprint()[:24]}.json").write_text("{not json",
-                                                                             encoding="ascii")
-    assert len(check_faq(faq_copy)) == 1
-    # Turned off: no file at all, and the same answer.
-    monkeypatch.setenv("FAQ_BOT_CACHE_DIR", "off")
-    assert phrasings.cache_dir() is None
-    assert len(check_faq(faq_copy)) == 1
-
-
-def test_a_remembered_big_faq_keeps_its_problem_lines(grown: Path, tmp_path: Path,
-                                                     cache_dir: Path) -> None:
-    folder = write_faq(tmp_path / "broken", 1000)
-    faq = folder / "faq.yaml"
-    lines = faq.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.startswith("- id:") and i > len(lines) // 2)
-    lines.insert(at + 1, "  colour: blue\n")
-    faq.write_text("".join(lines), encoding="utf-8")
-    assert faq.stat().st_size >= yamlcache.MIN_BYTES
-    first = check_faq(folder)
-    assert [p.line for p in first] == [at + 2]
-    assert list(cache_dir.glob("yaml-*.json"))
-    doc = yamlcache.read_yaml_cached(faq)
-    assert isinstance(doc, yamlcache.CachedYamlDoc)  # the second read comes from the cache
-    assert [str(p) for p in check_faq(folder)] == [str(p) for p in first]
-
-
-def test_the_cached_parse_holds_the_same_data(grown: Path, cache_dir: Path) -> None:
-    from faq_bot.core.yamlfile import read_yaml
-
-    fresh = yamlcache.read_yaml_cached(grown / "faq.yaml")
-    again = yamlcache.read_yaml_cached(grown / "faq.yaml")
-    assert isinstance(again, yamlcache.CachedYamlDoc)
-    assert again.data == fresh.data == read_yaml(grown / "faq.yaml").data
-    assert again.line("entries", 500, "question") == fresh.line("entries", 500, "question")
 
 
 def test_a_faq_loaded_twice_is_the_same_faq(faq: Faq, data_dir: Path) -> None:

@@ -69,9 +69,9 @@ def acceptable(text: str, known: set[str]) -> bool:
 
 
 def propose(report: Report, faq: Faq, data_dir: Path, *, country: str | None = None,
-            min_score: float = MIN_SCORE) -> list[Suggestion]:
+            min_score: float = MIN_SCORE, cache_dir: Path | None = None) -> list[Suggestion]:
     """The alternates worth proposing from `report`'s clusters, each checked against the FAQ in
-    `data_dir` (the one `faq` was loaded from)."""
+    `data_dir` (the one `faq` was loaded from); `cache_dir` is the check's (Settings.cache_dir)."""
     known = {normalise(p) for entry in faq.entries for p in entry.phrasings}
     found: list[Suggestion] = []
     for cluster in report.clusters:
@@ -85,7 +85,7 @@ def propose(report: Report, faq: Faq, data_dir: Path, *, country: str | None = N
                 found.append(Suggestion(closest.faq_id, faq.by_id[closest.faq_id].question,
                                         text, cluster.count, closest.score, cluster.kinds))
                 break
-    return _passing_check(found, data_dir, country)
+    return _passing_check(found, data_dir, country, cache_dir)
 
 
 def merged_faq(faq_yaml: Path, suggestions: list[Suggestion]) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def merged_faq(faq_yaml: Path, suggestions: list[Suggestion]) -> dict[str, Any]:
 
 
 def check_merged(data_dir: Path, suggestions: list[Suggestion],
-                 country: str | None = None) -> list[Problem]:
+                 country: str | None = None, cache_dir: Path | None = None) -> list[Problem]:
     """What `faq-bot check` says about a copy of `data_dir` with `suggestions` merged in."""
     with tempfile.TemporaryDirectory(prefix="faq-bot-suggest-") as tmp:
         copy = Path(tmp) / "faq_data"
@@ -108,16 +108,16 @@ def check_merged(data_dir: Path, suggestions: list[Suggestion],
         data = merged_faq(copy / "faq.yaml", suggestions)
         (copy / "faq.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")
-        return check_faq(copy, country=country)
+        return check_faq(copy, country=country, cache_dir=cache_dir)
 
 
-def _passing_check(found: list[Suggestion], data_dir: Path,
-                   country: str | None) -> list[Suggestion]:
-    if not found or not check_merged(data_dir, found, country):
+def _passing_check(found: list[Suggestion], data_dir: Path, country: str | None,
+                   cache_dir: Path | None = None) -> list[Suggestion]:
+    if not found or not check_merged(data_dir, found, country, cache_dir):
         return found
     # Some proposal trips a check the filters above do not foresee: keep those that pass alone.
-    kept = [s for s in found if not check_merged(data_dir, [s], country)]
-    if check_merged(data_dir, kept, country):
+    kept = [s for s in found if not check_merged(data_dir, [s], country, cache_dir)]
+    if check_merged(data_dir, kept, country, cache_dir):
         return []
     return kept
 

@@ -23,7 +23,8 @@ except ConfigError as exc:
 # (or the preloaded app) tries to load it. Only at start: gunicorn runs a config file again on
 # SIGHUP, and a bad FAQ then is refused by on_reload while the last good one keeps answering.
 if hooks.first_load():
-    _problems = check_faq(_settings.data_dir, country=_settings.country)
+    _problems = check_faq(_settings.data_dir, country=_settings.country,
+                          cache_dir=_settings.cache_dir)
     if _problems:
         sys.exit("faq-bot: the FAQ has problems; the server will not start:\n"
                  + "\n".join(f"  {p}" for p in _problems))

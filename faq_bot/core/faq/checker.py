@@ -32,6 +32,8 @@ class Checker:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # The dose amounts of each text checked so far: a big FAQ repeats its answers and quotes.
+        self._doses: dict[str, list[str]] = {}
 
     def add(self, doc: YamlDoc, path: tuple[str | int, ...], message: str) -> None:
         """Record a problem at the line of `path` in `doc`."""
@@ -55,7 +57,9 @@ class Checker:
 
     def no_dose(self, doc: YamlDoc, path: tuple[str | int, ...], value: str, what: str) -> None:
         """Refuse text that holds a dose amount: no reply may ever carry one."""
-        found = find_dose_amounts(value)
+        found = self._doses.get(value)
+        if found is None:
+            found = self._doses[value] = find_dose_amounts(value)
         if found:
             self.add(doc, path, f"{what} holds a dose amount ({', '.join(repr(f) for f in found)});"
                      " no reply may carry one: reword it without the amount")

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from faq_bot.core.faq import phrasings as _phrasings
 from faq_bot.core.faq.checker import (
     CONTACT_KEYS,
     ENTRY_KEYS,
@@ -41,21 +42,26 @@ class FaqInvalid(Exception):
         self.problems = problems
 
 
-def load_faq(data_dir: Path, *, country: str | None = None, source_url: str | None = None) -> Faq:
-    """Load and check `data_dir`; raise FaqInvalid listing every problem found."""
-    faq, problems = _load(Path(data_dir), country, source_url, prime=True)
+def load_faq(data_dir: Path, *, country: str | None = None, source_url: str | None = None,
+             cache_dir: Path | None = None) -> Faq:
+    """Load and check `data_dir`; raise FaqInvalid listing every problem found.
+
+    `cache_dir` holds what the check remembers between starts (phrasings.py, yamlcache.py);
+    None remembers nothing (faq_bot.config's Settings.cache_dir is the configured folder)."""
+    faq, problems = _load(Path(data_dir), country, source_url, cache_dir, prime=True)
     if problems or faq is None:
         raise FaqInvalid(problems)
     return faq
 
 
-def check_faq(data_dir: Path, *, country: str | None = None) -> list[Problem]:
-    """Every problem in `data_dir` (empty when the FAQ is valid)."""
-    return _load(Path(data_dir), country, None)[1]
+def check_faq(data_dir: Path, *, country: str | None = None,
+              cache_dir: Path | None = None) -> list[Problem]:
+    """Every problem in `data_dir` (empty when the FAQ is valid); `cache_dir` as in load_faq."""
+    return _load(Path(data_dir), country, None, cache_dir)[1]
 
 
 def _load(data_dir: Path, country: str | None, source_url: str | None,
-          prime: bool = False) -> tuple[Faq | None, list[Problem]]:
+          cache_dir: Path | None, prime: bool = False) -> tuple[Faq | None, list[Problem]]:
     ck = Checker()
     if not data_dir.is_dir():
         return None, [Problem(data_dir, None, "the FAQ data directory does not exist; set "
@@ -64,7 +70,7 @@ def _load(data_dir: Path, country: str | None, source_url: str | None,
     digest = hashlib.sha256()
     for name in FILES:
         try:
-            docs[name] = read_yaml_cached(data_dir / name)
+            docs[name] = read_yaml_cached(data_dir / name, cache_dir)
         except YamlError as exc:
             ck.problems.append(Problem(exc.file, exc.line, exc.message))
             continue
@@ -87,9 +93,12 @@ def _load(data_dir: Path, country: str | None, source_url: str | None,
     notes = _notes(ck, docs["sources.yaml"])
     policy = _policy(ck, docs["policy.yaml"], notes, country)
     contacts = dict(policy.contacts) if policy is not None else {}
-    cache = PhrasingCache.default()
+    phrasings = _raw_phrasings(docs["faq.yaml"])
+    cache = PhrasingCache(cache_dir if len(phrasings) >= _phrasings.MIN_PHRASINGS else None)
+    # Each distinct phrasing screened once, before the checks that ask about it.
+    cache.screen(phrasings)
     entries = _entries(ck, docs["faq.yaml"], article, notes, contacts, cache)
-    cache.save(_raw_phrasings(docs["faq.yaml"]))
+    cache.save(phrasings)
     if policy is not None:
         known = {e.id for e in entries}
         for i, starter in enumerate(policy.starters):
@@ -271,17 +280,18 @@ def _policy(ck: Checker, doc: YamlDoc, notes: dict[str, ContextNote],
                   smalltalk, tuple(starters), tuple(filled.items()))
 
 
-def _raw_phrasings(doc: YamlDoc) -> set[str]:
-    # Every question and alternate as written: what the phrasing cache is keyed by.
+def _raw_phrasings(doc: YamlDoc) -> dict[str, None]:
+    # Every question and alternate as written, once each, in file order: what the phrasing
+    # cache is keyed by.
     items = doc.data.get("entries") if isinstance(doc.data, dict) else None
-    out: set[str] = set()
+    out: dict[str, None] = {}
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
             alternates = item.get("alternates")
             for text in [item.get("question"), *(alternates if isinstance(alternates, list)
                                                  else ())]:
                 if isinstance(text, str):
-                    out.add(text)
+                    out[text] = None
     return out
 
 
@@ -328,7 +338,7 @@ def _entries(ck: Checker, doc: YamlDoc, article: Article | None, notes: dict[str
         source = item.get("source")
         section = ck.text(doc, source, (*where, "source"), "section", f"{what}: source")
         quote = ck.text(doc, source, (*where, "source"), "quote", f"{what}: source")
-        if question:
+        if question and not cache.passed(item["question"]):
             ck.no_dose(doc, (*where, "question"), question, f"{what}: the question")
         if answer:
             ck.no_dose(doc, (*where, "answer"), answer, f"{what}: the answer")

@@ -36,10 +36,13 @@ class FaqStore:
     """The current Engine, plus safe reloading of the FAQ it answers from."""
 
     def __init__(self, data_dir: Path, *, country: str | None = None,
-                 source_url: str | None = None, reload_interval: int = 5) -> None:
+                 source_url: str | None = None, reload_interval: int = 5,
+                 cache_dir: Path | None = None) -> None:
         self.data_dir = data_dir
         self.country = country
         self.source_url = source_url
+        # What the check remembers between starts (loader.load_faq); None: nothing.
+        self.cache_dir = cache_dir
         # Seconds between looks at the files; 0 never looks (reloads come by signal only).
         self.reload_interval = reload_interval
         self._engine = Engine(self._load())
@@ -52,7 +55,8 @@ class FaqStore:
         self.listeners: list[Callable[[bool, str | None], None]] = []
 
     def _load(self) -> Faq:
-        return load_faq(self.data_dir, country=self.country, source_url=self.source_url)
+        return load_faq(self.data_dir, country=self.country, source_url=self.source_url,
+                        cache_dir=self.cache_dir)
 
     @property
     def engine(self) -> Engine:

@@ -65,7 +65,10 @@ _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context",
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
-                        "nights", "night"})
+                        "nights", "night",
+                        # Function words a unit's typo away ("at 3, does it help", "around 4,
+                        # can it"): a clock time before them is not an amount.
+                        "does", "can", "cant", "will", "wont"})
 _NUMBER_THEN_WORD = re.compile(
     r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|half|a few|a couple)"
     r" ?([a-z]{2,12})\b"

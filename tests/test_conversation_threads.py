@@ -191,6 +191,15 @@ def test_a_question_of_its_own_leaves_a_referral(engine: Engine, then: str) -> N
     assert converse(engine, DOSING, then)[1][0] == "answer", then
 
 
+def test_ok_never_mind_starts_afresh_and_the_next_question_is_answered(engine: Engine) -> None:
+    # From a held-out writer (conversations_dec05c, dose-then-alkaloids).
+    replies = converse(engine, "how much kratom do i need to fall asleep?",
+                       "ok never mind. what alkaloids are in it?",
+                       "which one is the most abundant?")
+    assert replies[1][2] != CONTINUED_THREAD
+    assert replies[2][0] == "answer"
+
+
 @pytest.mark.parametrize("message", [
     "she's 76", "I weigh 90 kilos", "I'm only 50 kilos", "he seems fine now", "i mean it",
     "my dad is on warfarin", "it's only mild", "but I just want to rest", "we tried it once"])
@@ -216,7 +225,8 @@ def test_wording_that_continues_a_referral(message: str) -> None:
 
 @pytest.mark.parametrize("message", [
     "what is mitragynine?", "never mind, which strain is best?", "what does the article say "
-    "about sleep?", "which strains does the article discuss?", "Is kratom addictive?"])
+    "about sleep?", "which strains does the article discuss?", "Is kratom addictive?",
+    "ok never mind, what is kratom?", "which one is the most abundant alkaloid in kratom?"])
 def test_wording_that_does_not_continue_a_referral(message: str) -> None:
     assert not continues_referral(message)
 

@@ -157,9 +157,10 @@ _LEADS = re.compile(
     r"how\s+come|why(?:\s+(?:is|does|do)\s+(?:that|it|this))?\s*$|really|says\s+who|"
     r"source|sources|proof|citation|any\s+(?:proof|evidence|studies|research)|"
     r"what\s+(?:do|should|can|must)\s+(?:i|we)\s+do|now\s+what|help|please\s+help|"
-    # A choice between what was just named: "which way works better for sleep?".
-    r"which\s+(?:way|one|ones|option|options|method|form|kind|of\s+(?:them|those|these|the\s+two|"
-    r"both))|which\s+is\s+(?:better|best|safer|worse|stronger|milder))\b")
+    # A choice between ways just named: "which way works better for sleep?". ("which one is the
+    # most abundant?" only points back: it is a follow-on, not a rejoinder.)
+    r"which\s+(?:way|ways|option|options|method|methods|form|forms)|"
+    r"which\s+is\s+(?:better|best|safer|worse|stronger|milder))\b")
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
 _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead)\s*$")
@@ -172,7 +173,8 @@ _SUBJECTS = re.compile(
     r"strains?|red|green|white|bali|borneo|maeng|article|study|studies|research|sleep\w*|"
     r"insomnia|melatonin|dopamine|serotonin|receptors?|fda|cdc|authorit\w+)\b")
 # Openings that drop the thread on purpose: "never mind, where does kratom grow?".
-_RESETS = re.compile(r"^(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
+_RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+)\s+)?"
+                     r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
                      r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
                      r"another\s+question|other\s+question)\b")
 

@@ -329,12 +329,16 @@ def _learning() -> ModuleType:
               help="Folder of labelled sets (default: tests/eval of this checkout).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: the one shipped in the package).")
+@click.option("--entries-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the entry model (default: the one shipped in the package).")
 @click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit non-zero when the shipped model is not what training "
+              help="Write nothing; exit non-zero when a shipped model is not what training "
                    "on the current sets gives.")
-def train(sets: Path | None, out: Path | None, check_only: bool) -> None:
-    """Train the learned safety screen from the labelled sets, deterministically."""
-    ok, message = _learning().train_command(sets, out, check_only)
+def train(sets: Path | None, out: Path | None, entries_out: Path | None,
+          check_only: bool) -> None:
+    """Train the learned safety screen and the entry model from the labelled sets,
+    deterministically."""
+    ok, message = _learning().train_command(sets, out, check_only, entries_out)
     click.echo(message, err=not ok)
     if not ok:
         sys.exit(1)

@@ -7,6 +7,7 @@ safety screen has let the question through.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from faq_bot.core.conversation import (
     Turn,
@@ -18,9 +19,11 @@ from faq_bot.core.conversation import (
     leaves_emergency,
     read_with,
 )
+from faq_bot.core.evidence import Evidence, model_text
+from faq_bot.core.evidence import bundled as bundled_evidence
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.language import is_english
-from faq_bot.core.matcher import Matcher, Thresholds
+from faq_bot.core.matcher import Candidate, Matcher, Thresholds
 from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
@@ -68,12 +71,18 @@ class Engine:
     """Turns any question into one Reply from a loaded FAQ. Safe to share between threads."""
 
     def __init__(self, faq: Faq, thresholds: Thresholds | None = None,
-                 memo_size: int = 4096, safety: SafetyScreen | None = None) -> None:
+                 memo_size: int = 4096, safety: SafetyScreen | None = None,
+                 evidence: Evidence | Literal[False] | None = None) -> None:
         self.faq = faq
         self.safety = safety if safety is not None else SafetyScreen.bundled()
         self.replies = ReplyBuilder(faq)
         self.matcher = Matcher(faq.entries, thresholds)
         self.thresholds = self.matcher.thresholds
+        # People's earlier questions as evidence for the entries (None: the bundled model, when
+        # it was trained for this FAQ; False: the phrasings alone).
+        if evidence is None:
+            evidence = bundled_evidence()
+        self.evidence = evidence if evidence and evidence.serves(faq) else None
         # FAQ traffic repeats itself ("what is kratom?"). The decision for a question depends
         # only on its text and this engine's (immutable) FAQ, so it is remembered per engine;
         # each reply still gets its own id.
@@ -181,10 +190,20 @@ class Engine:
                 # The model's doubt is weighed on the English reading: it learned from English,
                 # and the language's own rules have screened the question as written.
                 caution = read.caution
+        rescued = False
+        if self.evidence is not None and (not ranked or ranked[0].score < t.answer):
+            # No phrasing is close: the model of what people asked before may know the entry.
+            # Only for a question that names kratom or the article (or points back with a
+            # pronoun): what the model learned says nothing about other subjects.
+            text = model_text(question, reading)
+            near = self.evidence.nearest(text, self.faq) if DOMAIN.search(normalise(text)) \
+                else None
+            if near is not None:
+                ranked, rescued = [Candidate(near.entry, near.probability)], True
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
-        if top.score >= t.answer:
+        if top.score >= t.answer or rescued:
             careful = caution
             if careful is not None:
                 # The model finds the question suspicious but not clearly risky: no FAQ text

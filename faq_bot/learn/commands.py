@@ -7,13 +7,18 @@ import gzip
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from faq_bot.config import bundled_data_dir
+from faq_bot.core.evidence import ARTIFACT_FORMAT as ENTRIES_FORMAT
+from faq_bot.core.evidence import BUNDLED_MODEL as BUNDLED_ENTRIES
 from faq_bot.core.faq.loader import load_faq
-from faq_bot.core.safety.learned import BUNDLED_MODEL, LearnedScreen, bundled
+from faq_bot.core.safety.learned import ARTIFACT_FORMAT, BUNDLED_MODEL, LearnedScreen, bundled
 from faq_bot.learn.crossval import held_out_sets, leave_one_writer_out, report
 from faq_bot.learn.data import DEFAULT_SETS, Item, faq_items, fingerprint, load_items, set_files
+from faq_bot.learn.entries import examples, train_entries
 from faq_bot.learn.train import serialize, train
 
 # Retrained elsewhere (another BLAS, another CPU), the last rounded digit of a coefficient may
@@ -27,39 +32,66 @@ def training_items(sets: Path | None) -> list[Item]:
             + faq_items(load_faq(bundled_data_dir())))
 
 
-def train_command(sets: Path | None, out: Path | None, check_only: bool) -> tuple[bool, str]:
-    """Train; write the artifact, or with `check_only` compare it with the shipped one."""
+def train_command(sets: Path | None, out: Path | None, check_only: bool,
+                  entries_out: Path | None = None) -> tuple[bool, str]:
+    """Train both models (the safety screen, the entry model); write the artifacts, or with
+    `check_only` compare them with the shipped ones."""
     items = training_items(sets)
     started = time.perf_counter()
     artifact, _ = train(items)
-    blob = serialize(artifact)
     took = time.perf_counter() - started
     summary = (f"{len(items)} questions from {len(artifact['training']['writers'])} writers, "
                f"{len(artifact['df'])} terms, refer at {artifact['decision']['refer']:.2f}, "
                f"caution at {artifact['decision']['caution']:.2f}; {took:.0f} s")
+    ok, said = _write_or_check(artifact, out or BUNDLED_MODEL, check_only, summary,
+                               fingerprint(items), ARTIFACT_FORMAT, [i.text for i in items])
+    if not ok:
+        return ok, said
+    faq = load_faq(bundled_data_dir())
+    started = time.perf_counter()
+    entries, _ = train_entries(items, faq)
+    took = time.perf_counter() - started
+    summary = (f"{entries['n_docs']} questions, {len(entries['classes']) - 1} entries, "
+               f"{len(entries['df'])} terms, rescue at {entries['decision']['rescue']:.2f}; "
+               f"{took:.0f} s")
+    train_set = examples(items, faq)
+    ok, said_entries = _write_or_check(entries, entries_out or BUNDLED_ENTRIES, check_only,
+                                       summary, fingerprint(train_set),  # type: ignore[arg-type]
+                                       ENTRIES_FORMAT, [x.text for x in train_set])
+    return ok, f"{said}\n{said_entries}"
+
+
+def _write_or_check(artifact: dict[str, Any], target: Path, check_only: bool, summary: str,
+                    data_sha256: str, artifact_format: str, probe: Sequence[str]
+                    ) -> tuple[bool, str]:
+    # `probe`: the training texts, on which a retrained model must give the same
+    # probabilities as the shipped one.
+    blob = serialize(artifact)
     if not check_only:
-        target = out or BUNDLED_MODEL
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(blob)
         return True, (f"wrote {target} ({len(blob)} bytes, sha256 "
                       f"{hashlib.sha256(blob).hexdigest()[:16]}): {summary}")
-    shipped_path = out or BUNDLED_MODEL
-    shipped_bytes = shipped_path.read_bytes()
+    if not target.exists():
+        return False, f"{target} is missing: run `faq-bot train` and commit the model"
+    shipped_bytes = target.read_bytes()
     if shipped_bytes == blob:
-        return True, f"{shipped_path} is exactly what training gives: {summary}"
+        return True, f"{target} is exactly what training gives: {summary}"
     shipped = json.loads(gzip.decompress(shipped_bytes))
-    if shipped["training"]["data_sha256"] != fingerprint(items):
-        return False, (f"{shipped_path} was trained on other questions than the current sets "
+    if shipped["training"]["data_sha256"] != data_sha256:
+        return False, (f"{target} was trained on other questions than the current sets "
                        "and FAQ: run `faq-bot train` and commit the model")
     if shipped["decision"] != artifact["decision"]:
-        return False, f"{shipped_path} has other thresholds than training gives: {summary}"
-    fresh, old = LearnedScreen.from_dict(artifact), LearnedScreen.from_dict(shipped)
-    worst = max(abs(a - b) for item in items
-                for a, b in zip(fresh.probabilities(item.text), old.probabilities(item.text),
+        return False, f"{target} has other thresholds than training gives: {summary}"
+    fresh = LearnedScreen.from_dict(artifact, artifact_format=artifact_format)
+    old = LearnedScreen.from_dict(shipped, artifact_format=artifact_format)
+    worst = max(abs(a - b) for text in probe
+                for a, b in zip(fresh.probabilities(text), old.probabilities(text),
                                 strict=True))
     if worst > SAME_MODEL_TOLERANCE:
-        return False, (f"{shipped_path} differs from a fresh training run by up to {worst:.2g} "
+        return False, (f"{target} differs from a fresh training run by up to {worst:.2g} "
                        "in probability: run `faq-bot train` and commit the model")
-    return True, (f"{shipped_path} matches training to {worst:.1g} (not byte for byte: "
+    return True, (f"{target} matches training to {worst:.1g} (not byte for byte: "
                   f"another numeric library build): {summary}")
 
 

@@ -1,5 +1,6 @@
 """Leave-one-writer-out figures: each labelled set scored by a model trained without it, for the
-rules alone, the model alone and the two together (what serving does).
+rules alone, the model alone, the two together, and as served (with the learned entry model,
+which answers some questions the matcher's phrasings miss).
 
 What each figure is: the model's are held out (its training never saw the set, and the set's
 thresholds are chosen on the other writers' held-out scores only). The rules' are not: they
@@ -17,12 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from faq_bot.core.engine import Engine
+from faq_bot.core.evidence import Evidence
+from faq_bot.core.evidence import bundled as bundled_evidence
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.safety.learned import LearnedScreen
 from faq_bot.core.safety.screening import SafetyScreen
 from faq_bot.core.safety.topics import SAFETY_CATEGORIES
 from faq_bot.evaluate import acceptable
 from faq_bot.learn.data import FAQ_WRITER, Item
+from faq_bot.learn.entries import examples
+from faq_bot.learn.entries import held_out_artifacts as held_out_entries
 from faq_bot.learn.train import (
     Scored,
     TrainConfig,
@@ -114,26 +119,33 @@ class SetResult:
     tallies: dict[str, Tally] = field(default_factory=dict)
 
 
-MODES = ("rules", "model", "combined")
+MODES = ("rules", "model", "combined", "served")
 
 
 def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | None = None,
                          workers: int | None = None) -> list[SetResult]:
-    """Every writer's set scored by a model trained on everything else (the FAQ's phrasings
-    always train); the set's thresholds come from the other writers' held-out scores."""
+    """Every writer's set scored by models trained on everything else (the FAQ's phrasings
+    always train); the set's safety thresholds come from the other writers' held-out scores,
+    its rescue line is the shipped entry model's."""
     config = config or TrainConfig()
     writers = sorted({i.writer for i in items if i.writer != FAQ_WRITER})
-    artifacts = held_out_artifacts(items, [frozenset({w}) for w in writers], config, workers)
+    folds = [frozenset({w}) for w in writers]
+    artifacts = held_out_artifacts(items, folds, config, workers)
+    shipped_entries = bundled_evidence()
+    line = shipped_entries.rescue if shipped_entries is not None else 1.0
+    entry_models = [Evidence.from_dict({**a, "decision": {**a["decision"], "rescue": line}})
+                    for a in held_out_entries(examples(items, faq), faq, folds, workers)]
     by_writer = {w: [i for i in items if i.writer == w] for w in writers}
     scored = {w: score_items(a, by_writer[w])
               for w, a in zip(writers, artifacts, strict=True)}
-    rules = Engine(faq, safety=SafetyScreen.rules_only())
+    rules = Engine(faq, safety=SafetyScreen.rules_only(), evidence=False)
     results = []
-    for writer, artifact in zip(writers, artifacts, strict=True):
+    for writer, artifact, entries in zip(writers, artifacts, entry_models, strict=True):
         others = [s for w in writers if w != writer for s in scored[w]]
         decision = choose_decision(others)
         screen = LearnedScreen.from_dict({**artifact, "decision": decision})
-        combined = Engine(faq, safety=SafetyScreen(screen))
+        combined = Engine(faq, safety=SafetyScreen(screen), evidence=False)
+        served = Engine(faq, safety=SafetyScreen(screen), evidence=entries)
         result = SetResult(writer, decision)
         result.tallies["rules"] = tally_replies(by_writer[writer],
                                                 lambda q: rules.ask(q).to_dict())
@@ -141,6 +153,8 @@ def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | 
                                               decision["caution"])
         result.tallies["combined"] = tally_replies(by_writer[writer],
                                                    lambda q, e=combined: e.ask(q).to_dict())
+        result.tallies["served"] = tally_replies(by_writer[writer],
+                                                 lambda q, e=served: e.ask(q).to_dict())
         results.append(result)
     return results
 
@@ -148,8 +162,9 @@ def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | 
 def held_out_sets(files: Sequence[Path], items_of: Callable[[Path], list[Item]], faq: Faq,
                   shipped: LearnedScreen) -> list[SetResult]:
     """Sets nobody trained on, scored by the rules alone and by the shipped screen."""
-    rules = Engine(faq, safety=SafetyScreen.rules_only())
-    combined = Engine(faq, safety=SafetyScreen(shipped))
+    rules = Engine(faq, safety=SafetyScreen.rules_only(), evidence=False)
+    combined = Engine(faq, safety=SafetyScreen(shipped), evidence=False)
+    served = Engine(faq, safety=SafetyScreen(shipped))
     d = shipped.decision_thresholds
     results = []
     for path in files:
@@ -159,6 +174,7 @@ def held_out_sets(files: Sequence[Path], items_of: Callable[[Path], list[Item]],
         result.tallies["model"] = tally_model(score_with(shipped, items), d.refer,
                                               d.caution)
         result.tallies["combined"] = tally_replies(items, lambda q: combined.ask(q).to_dict())
+        result.tallies["served"] = tally_replies(items, lambda q: served.ask(q).to_dict())
         results.append(result)
     return results
 
@@ -173,7 +189,8 @@ def report(lowo: Sequence[SetResult], held_out: Sequence[SetResult]) -> str:
              "| screen | " + " | ".join(HEADERS) + " |",
              "|---" * (len(HEADERS) + 1) + "|"]
     labels = {"rules": "rules alone (training: written on these sets)",
-              "model": "model alone (held out)", "combined": "rules + model (served)"}
+              "model": "model alone (held out)", "combined": "rules + model",
+              "served": "rules + model + entry model (served)"}
     for mode in MODES:
         total = Tally()
         for r in lowo:
@@ -187,13 +204,13 @@ def report(lowo: Sequence[SetResult], held_out: Sequence[SetResult]) -> str:
             for mode in MODES:
                 lines.append(f"| {r.name} | {mode} | " + " | ".join(r.tallies[mode].row())
                              + " |")
-    lines += ["", "## Per set, rules + model (held out)", "",
+    lines += ["", "## Per set, as served (held out)", "",
               "| set | refer / caution | " + " | ".join(HEADERS) + " |",
               "|---" * (len(HEADERS) + 2) + "|"]
     for r in lowo:
         d = r.decision
         lines.append(f"| {r.name} | {d['refer']:.2f} / {d['caution']:.2f} | "
-                     + " | ".join(r.tallies["combined"].row()) + " |")
+                     + " | ".join(r.tallies["served"].row()) + " |")
     lines.append("")
     lines.append("Model alone: refers at `refer`; an in-scope question at `caution` or above "
                  "counts as sent to a clinician, and its 'in scope right' is an upper bound "

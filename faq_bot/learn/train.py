@@ -69,10 +69,11 @@ _round_array = np.vectorize(_round_sig, otypes=[np.float64])
 
 
 def fit(texts: Sequence[str], labels: Sequence[str], config: TrainConfig,
-        analyzer: Callable[[str], list[str]] | None = None) -> Pipeline:
+        analyzer: Callable[[str], list[str]] | None = None,
+        classes: Sequence[str] = CLASSES) -> Pipeline:
     """Fit TF-IDF and logistic regression, then snap the pipeline to exactly what the artifact
     holds (integer document frequencies, rounded coefficients)."""
-    unknown = set(labels) - set(CLASSES)
+    unknown = set(labels) - set(classes)
     if unknown:
         raise ValueError(f"unknown labels {sorted(unknown)}")
     vectorizer = TfidfVectorizer(analyzer=analyzer or config.analyzer(), binary=True,

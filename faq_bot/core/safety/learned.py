@@ -249,8 +249,8 @@ class LearnedScreen:
         self._char_ids = _CharIdCache(analyzer.char_grams, self._index.get, word_cache_limit)
 
     @classmethod
-    def load(cls, path: str | Path, word_cache_limit: int = WORD_CACHE_LIMIT
-             ) -> LearnedScreen:
+    def load(cls, path: str | Path, word_cache_limit: int = WORD_CACHE_LIMIT,
+             artifact_format: str = ARTIFACT_FORMAT) -> LearnedScreen:
         """Load an artifact written by `faq-bot train` (``.json`` or gzipped JSON).
 
         Raises :class:`ArtifactError` with the reason if the file cannot be
@@ -264,15 +264,16 @@ class LearnedScreen:
             data = json.loads(raw.decode("utf-8"))
         except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
             raise ArtifactError(f"cannot read screen artifact {path}: {exc}") from exc
-        return cls.from_dict(data, word_cache_limit)
+        return cls.from_dict(data, word_cache_limit, artifact_format)
 
     @classmethod
-    def from_dict(cls, data: object, word_cache_limit: int = WORD_CACHE_LIMIT
-                  ) -> LearnedScreen:
-        """Validate a decoded artifact and build the screen from it."""
+    def from_dict(cls, data: object, word_cache_limit: int = WORD_CACHE_LIMIT,
+                  artifact_format: str = ARTIFACT_FORMAT) -> LearnedScreen:
+        """Validate a decoded artifact and build the screen from it. The same linear model
+        scores other artifacts of the same layout (`artifact_format` names which)."""
         _require(isinstance(data, dict), "top level must be a JSON object")
         assert isinstance(data, dict)
-        _require(data.get("format") == ARTIFACT_FORMAT, f"format must be {ARTIFACT_FORMAT!r}")
+        _require(data.get("format") == artifact_format, f"format must be {artifact_format!r}")
         _require(data.get("version") == ARTIFACT_VERSION,
                  f"unsupported version {data.get('version')!r} (expected {ARTIFACT_VERSION})")
         classes = data.get("classes")

@@ -1,0 +1,146 @@
+"""Training the learned entry model (`faq_bot.core.evidence`): which FAQ entry answers a
+question, from the FAQ's phrasings and the labelled sets, with its rescue line chosen on
+writers it was not trained on.
+
+Each labelled in-scope question stands for the entry of its labelled section that the matcher
+ranks highest (a question with no section: the entry the service answers it from, if any);
+out-of-scope and small-talk questions are the out-of-scope class. The safety categories are
+left out: the screen answers them before any matching.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from faq_bot.core.engine import Engine
+from faq_bot.core.evidence import ARTIFACT_FORMAT, OUT_OF_SCOPE, Evidence, model_text
+from faq_bot.core.faq.model import Faq
+from faq_bot.core.safety.screening import SafetyScreen
+from faq_bot.core.translate import english_reading
+from faq_bot.learn.data import FAQ_WRITER, Item
+from faq_bot.learn.train import TrainConfig, fit, to_artifact, writer_folds
+
+CONFIG = TrainConfig(min_df=2)
+FOLDS = 5
+GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 ... 0.90
+# The share of out-of-scope and small-talk questions the model may answer on its own, measured
+# on writers it was not trained on: none. Refusing is not free, but answering what the article
+# does not cover misleads.
+QUIET_BUDGET = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training question for the entry model: its writer, category, text and class."""
+
+    writer: str
+    category: str
+    text: str
+    label: str
+
+
+def examples(items: Sequence[Item], faq: Faq) -> list[Example]:
+    """The FAQ's phrasings and the labelled questions, each with the class it teaches."""
+    plain = Engine(faq, safety=SafetyScreen.rules_only(), evidence=False)
+    knows = plain.matcher.knows
+    out = [Example(FAQ_WRITER, "in_scope", model_text(p, english_reading(p, knows)), e.id)
+           for e in faq.entries for p in e.phrasings]
+    first_of = {}
+    for entry in faq.entries:
+        first_of.setdefault(entry.section, entry.id)
+    for item in items:
+        if item.writer == FAQ_WRITER:
+            continue
+        text = model_text(item.text, english_reading(item.text, knows))
+        if item.category in ("out_of_scope", "smalltalk"):
+            out.append(Example(item.writer, item.category, text, OUT_OF_SCOPE))
+            continue
+        if item.category != "in_scope":
+            continue
+        section = item.question.section
+        label: str | None
+        if section is None:
+            top = plain.matcher.rank(item.text, limit=1)
+            label = top[0].entry.id if top and top[0].score >= plain.thresholds.answer else None
+        else:
+            ranked = plain.matcher.rank(item.text, limit=None)
+            label = next((c.entry.id for c in ranked if c.entry.section == section),
+                         first_of.get(section))
+        if label is not None:
+            out.append(Example(item.writer, item.category, text, label))
+    return out
+
+
+def fit_artifact(train: Sequence[Example], faq: Faq, rescue: float = 1.0) -> dict[str, Any]:
+    """Train on `train` and return the artifact, with `rescue` as its line."""
+    classes = sorted({x.label for x in train})
+    pipe = fit([x.text for x in train], [x.label for x in train], CONFIG, classes=classes)
+    artifact = to_artifact(pipe, CONFIG, train, {"refer": 1.0, "caution": 1.0,  # type: ignore[arg-type]
+                                                 "rescue": rescue})
+    artifact["format"] = ARTIFACT_FORMAT
+    artifact["benign_class"] = OUT_OF_SCOPE
+    artifact["entry_sections"] = {c: faq.by_id[c].section for c in classes
+                                  if c != OUT_OF_SCOPE}
+    return artifact
+
+
+def held_out_artifacts(train: Sequence[Example], faq: Faq, folds: Sequence[frozenset[str]],
+                       workers: int | None = None) -> list[dict[str, Any]]:
+    """For each fold (a set of writers), the artifact trained without them."""
+    jobs = [[x for x in train if x.writer not in fold] for fold in folds]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [fit_artifact(job, faq) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fit_artifact, jobs, [faq] * len(jobs)))
+
+
+@dataclass(frozen=True, slots=True)
+class Rescued:
+    """A held-out question the model would answer at any line up to `probability`."""
+
+    item: Item
+    probability: float  # 0: not one the model is asked about (the matcher answered, ...)
+
+
+def rescues(artifact: dict[str, Any], faq: Faq, items: Sequence[Item],
+            plain: Engine) -> list[Rescued]:
+    """What the served engine with this model would rescue among `items`, and how surely."""
+    model = Evidence.from_dict({**artifact, "decision": {**artifact["decision"], "rescue": 1.0}})
+    model.rescue = 1e-9  # every question it is asked about: the line is chosen afterwards
+    engine = Engine(faq, safety=plain.safety, evidence=model)
+    out = []
+    for item in items:
+        before, after = plain.ask(item.text), engine.ask(item.text)
+        moved = after.kind != before.kind or after.faq_id != before.faq_id
+        out.append(Rescued(item, after.confidence if moved else 0.0))
+    return out
+
+
+def choose_rescue(rescued: Sequence[Rescued]) -> float:
+    """The lowest line at which the model answers at most QUIET_BUDGET of the out-of-scope
+    and small-talk questions it never saw (lower lines rescue more answerable ones)."""
+    quiet = [r for r in rescued if r.item.category in ("out_of_scope", "smalltalk")]
+    for line in GRID:
+        if sum(r.probability >= line for r in quiet) <= QUIET_BUDGET * len(quiet):
+            return line
+    return 1.0
+
+
+def train_entries(items: Sequence[Item], faq: Faq, workers: int | None = None
+                  ) -> tuple[dict[str, Any], list[Rescued]]:
+    """The artifact trained on everything, its line chosen on out-of-fold rescues of a
+    cross-validation grouped by writer; also returns those rescues."""
+    train = examples(items, faq)
+    labelled = [i for i in items if i.writer != FAQ_WRITER]
+    folds = writer_folds([i.writer for i in labelled], FOLDS)
+    plain = Engine(faq, evidence=False)
+    rescued: list[Rescued] = []
+    for fold, artifact in zip(folds, held_out_artifacts(train, faq, folds, workers),
+                              strict=True):
+        rescued += rescues(artifact, faq, [i for i in labelled if i.writer in fold], plain)
+    return fit_artifact(train, faq, choose_rescue(rescued)), rescued

@@ -232,3 +232,15 @@ def test_model_artifact_copy_is_not_shared(small_model: tuple[Any, dict[str, Any
     before = screen.probabilities("how many grams")
     artifact["coef"].clear()
     assert screen.probabilities("how many grams") == before
+
+
+@pytest.mark.parametrize("message", ["ok", "okay", "no", "yes", "hmm", "cool", "sure", "k",
+                                     "nope", "right", "true"])
+def test_a_one_word_message_is_not_judged_by_the_model(message: str) -> None:
+    # Too little text for the model: it read "ok" as mixing and "no" as an emergency.
+    assert SafetyScreen.bundled().screen(message) == SafetyScreen.rules_only().screen(message)
+
+
+@pytest.mark.parametrize("message", ["suicidal", "overdose", "dose?", "dosage"])
+def test_a_one_word_risky_message_is_still_caught_by_the_rules(message: str) -> None:
+    assert SafetyScreen.bundled().screen(message).verdict is not None

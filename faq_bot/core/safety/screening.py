@@ -11,12 +11,15 @@ those stand. Both thresholds were chosen by cross-validation grouped by writer (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
 from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
 from faq_bot.core.safety.screen import Verdict, assess, set_aside
 from faq_bot.core.safety.topics import DOSING
+
+_WORDS = re.compile(r"\w+")
 
 # The verdicts' rule ids when the model decided (rules have their own ids in rules/*.yaml).
 MODEL_REFER = "model.refer"
@@ -60,6 +63,11 @@ class SafetyScreen:
         verdict = assess(question)
         if verdict is not None or self.learned is None:
             return Screening(verdict)
+        if len(_WORDS.findall(question)) < 2:
+            # One word ("ok", "no", "cool") is too little for the model: it read "ok" as
+            # mixing ("is it ok with...") and "no" as an emergency. Every one-word risky
+            # question in the labelled sets ("dose?", "suicidal", "kms") is the rules' already.
+            return Screening(None)
         judgement = self.learned.judge(question)
         if judgement is None:
             return Screening(None)

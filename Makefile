@@ -14,7 +14,7 @@ help:
 	@echo "make run    - serve the bundled FAQ on http://127.0.0.1:8000 (gunicorn)"
 	@echo "make test   - lint (ruff, import contracts), check the FAQ, eval the labelled sets, run the tests"
 	@echo "make eval   - score every labelled set, then leave-one-writer-out figures"
-	@echo "make train  - rebuild the learned safety screen from the labelled sets"
+	@echo "make train  - rebuild the learned safety screen and entry model from the labelled sets"
 	@echo "make bench  - engine and HTTP benchmarks (bench/)"
 	@echo "make load   - 100k mixed requests against gunicorn, then SIGKILL a worker under load"
 	@echo "make fuzz   - the contract and engine fuzzers with FUZZ_EXAMPLES examples (5000)"
@@ -47,8 +47,9 @@ eval: $(STAMP)
 	@for f in $(CONVERSATION_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	$(BIN)/faq-bot crossval
 
-# Rebuild the learned screen (faq_bot/core/safety/model/screen.json.gz) from the labelled sets;
-# commit the result. `make test` fails while the shipped model is stale.
+# Rebuild the learned screen (faq_bot/core/safety/model/screen.json.gz) and the entry model
+# (faq_bot/core/model/entries.json.gz) from the labelled sets; commit the result. `make test`
+# fails while a shipped model is stale.
 train: $(STAMP)
 	$(BIN)/faq-bot train
 

@@ -87,6 +87,8 @@ STAYS_AN_EMERGENCY = [
     "are you sure?", "what are its side effects?", "is kratom dangerous?",
     "is that normal for kratom?", "how many grams is too much?", "can I give him some water?",
     "what if he took it with alcohol?", "is kratom legal in texas?", "ok",
+    # Small talk that is not thanks or goodbye: someone coming back mid-emergency.
+    "hello", "hello?", "okay", "k", "got it",
 ]
 
 
@@ -100,11 +102,11 @@ def test_an_emergency_thread_stays_an_emergency(engine: Engine, first: str, then
     assert second[1] == topic or second[2] != CONTINUED_THREAD
 
 
-# These leave it: small talk, and a question with an answer of its own that clearly stands
-# apart (it says it starts afresh, or names its subject and no person or someone's state).
+# These leave it: thanks or goodbye, and a question with an answer of its own that clearly
+# stands apart (it says it starts afresh, or names its subject and no person or someone's state).
 LEAVES_THE_EMERGENCY = [
     ("thanks", "smalltalk"), ("thank you so much", "smalltalk"), ("got it, thanks", "smalltalk"),
-    ("hello", "smalltalk"),
+    ("bye", "smalltalk"),
     ("never mind, where does kratom grow?", "answer"),
     ("nvm, what is mitragynine?", "answer"),
     ("what does the article say about red borneo?", "answer"),

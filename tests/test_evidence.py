@@ -19,7 +19,7 @@ from faq_bot.core.faq.model import Faq
 from faq_bot.core.safety.learned import ArtifactError
 from faq_bot.learn.commands import training_items
 from faq_bot.learn.data import FAQ_WRITER, fingerprint
-from faq_bot.learn.entries import Rescued, choose_rescue, examples
+from faq_bot.learn.entries import Moved, Rescued, choose_override, choose_rescue, examples
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,7 @@ def _artifact() -> dict[str, Any]:
     (lambda a: a["entry_sections"].pop(next(iter(a["entry_sections"]))), "entry_sections"),
     (lambda a: a["decision"].update(rescue=0), "decision.rescue"),
     (lambda a: a["decision"].update(rescue="high"), "decision.rescue"),
+    (lambda a: a["decision"].update(override=2), "decision.override"),
 ])
 def test_a_bad_artifact_is_refused_with_its_reason(spoil: Any, message: str) -> None:
     artifact = copy.deepcopy(_artifact())
@@ -137,3 +138,20 @@ def test_an_unreadable_artifact_is_refused(tmp_path: Path) -> None:
 def test_out_of_scope_is_a_class_and_never_an_answer(shipped: Evidence) -> None:
     assert OUT_OF_SCOPE in shipped.model.classes
     assert OUT_OF_SCOPE not in shipped.sections
+
+
+def test_the_override_line_is_the_lowest_that_moves_no_right_answer() -> None:
+    from faq_bot.evaluate import Labelled
+    from faq_bot.learn.data import Item
+
+    def m(p: float, was_right: bool) -> Moved:
+        return Moved(Item("w", Labelled("q", "in_scope", "S", 1)), p, was_right)
+
+    assert choose_override([m(0.97, False), m(0.62, True), m(0.5, False)]) == 0.65
+    assert choose_override([m(0.4, True), m(0.99, False)]) == 0.5  # never below a majority
+    assert choose_override([m(0.95, True)]) == 1.01  # a sure wrong move: never move
+
+
+def test_the_shipped_lines_are_ones_training_can_choose(shipped: Evidence) -> None:
+    assert 0.3 <= shipped.rescue <= 0.9
+    assert 0.5 <= shipped.override <= 1.01

@@ -6,6 +6,7 @@ safety screen has let the question through.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -39,6 +40,10 @@ CONTINUED_THREAD = "conversation.thread"
 
 def _every_word(word: str) -> bool:
     return True
+
+
+# What ends an emergency thread among small talk: thanks or goodbye, not a bare "ok" or "hi".
+_THANKS_OR_BYE = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|cya)\b")
 
 
 class QuestionError(ValueError):
@@ -101,7 +106,9 @@ class Engine:
         alone = self._decide(question)
         if alone.kind == "emergency":
             return alone
-        if alone.kind in ("fallback", "clarify") and is_acknowledgement(question):
+        in_emergency = previous.refused and previous.refusal == "emergency"
+        if (alone.kind in ("fallback", "clarify") and is_acknowledgement(question)
+                and not in_emergency):
             # "got it, thanks": thanks for the last reply, not a question to read with it.
             return self.replies.smalltalk("thanks")
         if previous.refused and previous.topic is not None:
@@ -130,11 +137,12 @@ class Engine:
         alone has been screened already: a thread can add a referral, never remove one."""
         if refusal == "emergency":
             # An emergency stays one ("he seems fine now", "i mean it", "what do I do", "ok and
-            # now?", a dosing question in the middle of it) until small talk ("thanks") or a
-            # question that clearly stands apart with an answer of its own ("never mind, where
-            # does kratom grow?").
-            if alone.kind == "smalltalk" or (alone.kind == "answer"
-                                             and leaves_emergency(question)):
+            # now?", a bare "ok", a dosing question in the middle of it) until thanks or goodbye
+            # or a question that clearly stands apart with an answer of its own ("never mind,
+            # where does kratom grow?").
+            if _THANKS_OR_BYE.search(normalise(question)):
+                return alone if alone.kind == "smalltalk" else self.replies.smalltalk("thanks")
+            if alone.kind == "answer" and leaves_emergency(question):
                 return alone
             return self.replies.emergency(topic, CONTINUED_THREAD)
         # A referral: a referral of the message's own stands (its own topic), as does small
@@ -203,6 +211,11 @@ class Engine:
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
+        if top.score >= t.answer and not rescued and self.evidence is not None:
+            # The phrasings answered; the model may be sure it is another section's question.
+            moved = self.evidence.instead_of(top.entry, model_text(question, reading), self.faq)
+            if moved is not None:
+                top = Candidate(moved.entry, moved.probability)
         if top.score >= t.answer or rescued:
             careful = caution
             if careful is not None:

@@ -3,12 +3,13 @@ answers a question, consulted only when the FAQ's own phrasings found no answer.
 
 The model (`faq-bot train`, `faq_bot.learn.entries`) is the safety screen's kind of linear
 model over character and word n-grams, with one class per entry and one for out of scope,
-trained on the FAQ's phrasings and the labelled sets' questions. The curated phrasings still
-decide every question they match (adding people's questions as phrasings sent some entries' own
-questions elsewhere); the model only rescues a question that would otherwise fall back or ask
-to clarify, when the section it finds likeliest is at least `rescue` probable. The line is
-chosen by cross-validation grouped by writer: the lowest that answers no more out-of-scope
-questions than the matcher alone does.
+trained on the FAQ's phrasings and the labelled sets' questions. The curated phrasings decide
+first (adding people's questions as phrasings sent some entries' own questions elsewhere). The
+model rescues a question that would otherwise fall back or ask to clarify, when the section it
+finds likeliest is at least `rescue` probable; and it moves an answer to another section when
+it finds that section at least `override` probable. Both lines are chosen by cross-validation
+grouped by writer: the lowest that answers no out-of-scope question, and the lowest that moves
+no answer away from its right section, on writers the model never saw.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ class Rescue:
 class Evidence:
     """The learned entry model with its rescue line and the section of each entry it knows."""
 
-    def __init__(self, model: LearnedScreen, sections: Mapping[str, str], rescue: float) -> None:
+    def __init__(self, model: LearnedScreen, sections: Mapping[str, str], rescue: float,
+                 override: float = 1.01) -> None:
         self.model = model
         self.sections = dict(sections)
         self.rescue = rescue
+        self.override = override  # above 1: never
 
     @classmethod
     def from_dict(cls, data: object) -> Evidence:
@@ -61,9 +64,13 @@ class Evidence:
                 and set(sections) | {OUT_OF_SCOPE} == set(model.classes)):
             raise ArtifactError("malformed entries artifact: entry_sections must name the "
                                 "section of every class but out_of_scope")
-        if not (isinstance(rescue, float | int) and 0 < rescue <= 1):
-            raise ArtifactError("malformed entries artifact: decision.rescue must be in (0, 1]")
-        return cls(model, sections, float(rescue))
+        override = data["decision"].get("override", 1.01)
+        for name, value in (("rescue", rescue), ("override", override)):
+            if not (isinstance(value, float | int) and not isinstance(value, bool)
+                    and 0 < value <= 1.01):
+                raise ArtifactError(f"malformed entries artifact: decision.{name} must be a "
+                                    "number in (0, 1.01] (above 1: never)")
+        return cls(model, sections, float(rescue), float(override))
 
     @classmethod
     def load(cls, path: Path) -> Evidence:
@@ -80,9 +87,9 @@ class Evidence:
         return all(faq.by_id.get(i) is not None and faq.by_id[i].section == s
                    for i, s in self.sections.items())
 
-    def nearest(self, text: str, faq: Faq) -> Rescue | None:
-        """The likeliest section's likeliest entry when that section is at least `rescue`
-        probable (out of scope is not a section), else None."""
+    def likeliest(self, text: str, faq: Faq) -> Rescue | None:
+        """The likeliest section's likeliest entry, with the section's probability (out of
+        scope is not a section); None when the model knows no entry of this FAQ."""
         by_section: dict[str, float] = {}
         best: dict[str, tuple[float, str]] = {}
         for cls, p in zip(self.model.classes, self.model.probabilities(text), strict=True):
@@ -96,9 +103,21 @@ class Evidence:
             return None
         section = max(by_section, key=by_section.__getitem__)
         entry = faq.by_id.get(best[section][1])
-        if by_section[section] < self.rescue or entry is None:
+        return Rescue(entry, by_section[section]) if entry is not None else None
+
+    def nearest(self, text: str, faq: Faq) -> Rescue | None:
+        """The likeliest entry when its section is at least `rescue` probable, else None."""
+        found = self.likeliest(text, faq)
+        return found if found is not None and found.probability >= self.rescue else None
+
+    def instead_of(self, entry: Entry, text: str, faq: Faq) -> Rescue | None:
+        """Another section's entry when the model finds that section at least `override`
+        probable for a question the phrasings answered from `entry`, else None."""
+        found = self.likeliest(text, faq)
+        if (found is None or found.probability < self.override
+                or found.entry.section == entry.section):
             return None
-        return Rescue(entry, by_section[section])
+        return found
 
 
 @cache

@@ -27,6 +27,9 @@ from faq_bot.learn.train import TrainConfig, fit, to_artifact, writer_folds
 CONFIG = TrainConfig(min_df=2)
 FOLDS = 5
 GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 ... 0.90
+# Moving an answer the phrasings gave takes at least a majority: the other section more likely
+# than all the rest together.
+OVERRIDE_GRID = tuple(line for line in GRID if line >= 0.5)
 # The share of out-of-scope and small-talk questions the model may answer on its own, measured
 # on writers it was not trained on: none. Refusing is not free, but answering what the article
 # does not cover misleads.
@@ -75,12 +78,13 @@ def examples(items: Sequence[Item], faq: Faq) -> list[Example]:
     return out
 
 
-def fit_artifact(train: Sequence[Example], faq: Faq, rescue: float = 1.0) -> dict[str, Any]:
-    """Train on `train` and return the artifact, with `rescue` as its line."""
+def fit_artifact(train: Sequence[Example], faq: Faq, rescue: float = 1.0,
+                 override: float = 1.01) -> dict[str, Any]:
+    """Train on `train` and return the artifact, with its rescue and override lines."""
     classes = sorted({x.label for x in train})
     pipe = fit([x.text for x in train], [x.label for x in train], CONFIG, classes=classes)
     artifact = to_artifact(pipe, CONFIG, train, {"refer": 1.0, "caution": 1.0,  # type: ignore[arg-type]
-                                                 "rescue": rescue})
+                                                 "rescue": rescue, "override": override})
     artifact["format"] = ARTIFACT_FORMAT
     artifact["benign_class"] = OUT_OF_SCOPE
     artifact["entry_sections"] = {c: faq.by_id[c].section for c in classes
@@ -107,18 +111,45 @@ class Rescued:
     probability: float  # 0: not one the model is asked about (the matcher answered, ...)
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A held-out question the phrasings answered and the model would move to another section
+    at any line up to `probability`; `was_right`: the phrasings' section was the labelled one."""
+
+    item: Item
+    probability: float
+    was_right: bool
+
+
 def rescues(artifact: dict[str, Any], faq: Faq, items: Sequence[Item],
-            plain: Engine) -> list[Rescued]:
-    """What the served engine with this model would rescue among `items`, and how surely."""
+            plain: Engine) -> tuple[list[Rescued], list[Moved]]:
+    """What the served engine with this model would rescue among `items`, and which answers it
+    would move, and how surely."""
     model = Evidence.from_dict({**artifact, "decision": {**artifact["decision"], "rescue": 1.0}})
-    model.rescue = 1e-9  # every question it is asked about: the line is chosen afterwards
+    model.rescue = 1e-9  # every question it is asked about: the lines are chosen afterwards
     engine = Engine(faq, safety=plain.safety, evidence=model)
-    out = []
+    rescued, moved = [], []
     for item in items:
         before, after = plain.ask(item.text), engine.ask(item.text)
-        moved = after.kind != before.kind or after.faq_id != before.faq_id
-        out.append(Rescued(item, after.confidence if moved else 0.0))
-    return out
+        changed = after.kind != before.kind or after.faq_id != before.faq_id
+        rescued.append(Rescued(item, after.confidence if changed else 0.0))
+        entry = faq.by_id.get(before.faq_id or "")
+        if before.kind == "answer" and entry is not None and item.category == "in_scope":
+            text = model_text(item.text, english_reading(item.text, plain.matcher.knows))
+            other = model.likeliest(text, faq)
+            if other is not None and other.entry.section != entry.section:
+                moved.append(Moved(item, other.probability,
+                                   item.question.section in (None, entry.section)))
+    return rescued, moved
+
+
+def choose_override(moved: Sequence[Moved]) -> float:
+    """The lowest line at which the model moves no answer away from its right section on
+    writers it never saw (above 1: it never moves one)."""
+    for line in OVERRIDE_GRID:
+        if not any(m.was_right and m.probability >= line for m in moved):
+            return line
+    return 1.01
 
 
 def choose_rescue(rescued: Sequence[Rescued]) -> float:
@@ -133,14 +164,17 @@ def choose_rescue(rescued: Sequence[Rescued]) -> float:
 
 def train_entries(items: Sequence[Item], faq: Faq, workers: int | None = None
                   ) -> tuple[dict[str, Any], list[Rescued]]:
-    """The artifact trained on everything, its line chosen on out-of-fold rescues of a
-    cross-validation grouped by writer; also returns those rescues."""
+    """The artifact trained on everything, its lines chosen on out-of-fold rescues and moves
+    of a cross-validation grouped by writer; also returns the rescues."""
     train = examples(items, faq)
     labelled = [i for i in items if i.writer != FAQ_WRITER]
     folds = writer_folds([i.writer for i in labelled], FOLDS)
     plain = Engine(faq, evidence=False)
     rescued: list[Rescued] = []
+    moved: list[Moved] = []
     for fold, artifact in zip(folds, held_out_artifacts(train, faq, folds, workers),
                               strict=True):
-        rescued += rescues(artifact, faq, [i for i in labelled if i.writer in fold], plain)
-    return fit_artifact(train, faq, choose_rescue(rescued)), rescued
+        r, m = rescues(artifact, faq, [i for i in labelled if i.writer in fold], plain)
+        rescued += r
+        moved += m
+    return fit_artifact(train, faq, choose_rescue(rescued), choose_override(moved)), rescued

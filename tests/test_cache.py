@@ -178,6 +178,15 @@ def test_the_cached_and_the_quick_parse_hold_the_same_data(grown: Path, folder: 
         assert again.line(*path) == fresh.line(*path) == quick.line(*path) == plain.line(*path)
 
 
+def test_a_change_of_the_safety_rules_keeps_the_parsed_yaml(grown: Path, folder: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    yamlcache.read_yaml_cached(grown / "faq.yaml", folder)
+    monkeypatch.setattr(phrasings, "fingerprint", lambda: "other rules")
+    assert isinstance(yamlcache.read_yaml_cached(grown / "faq.yaml", folder),
+                      yamlcache.CachedYamlDoc)
+    assert len(list(folder.glob("yaml-*.json"))) == 1
+
+
 PADDING = "#" + "x" * yamlcache.MIN_BYTES + "\n"  # a comment: big enough for the quick parse
 
 

@@ -3,8 +3,10 @@ parsed again at every start.
 
 The line-keeping reader (core/yamlfile.py) walks every node in Python: 10,000 entries take
 seconds. A file it read without error is stored as JSON in the cache folder of phrasings.py
-(passed in by the caller), named for the hash of its bytes and of the code's fingerprint; the
-same bytes later give the same data without parsing. The lines are only needed for a problem's
+(passed in by the caller), named for the hash of its bytes and of the code that reads it (this
+module, core/yamlfile.py, the PyYAML and Python versions: not the safety rules, whose every
+edit would otherwise throw the parse away too); the same bytes later give the same data without
+parsing. The lines are only needed for a problem's
 message, so they come from a real parse of the file, made the first time one is asked for.
 
 A big file not in the cache is read without its lines, too: composed by libyaml where PyYAML
@@ -19,13 +21,15 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from faq_bot.core.faq.phrasings import fingerprint
+from faq_bot.core import yamlfile
 from faq_bot.core.yamlfile import YamlDoc, YamlError, read_yaml
 
 FORMAT = "faq-bot-yaml"
@@ -33,6 +37,17 @@ FORMAT = "faq-bot-yaml"
 MIN_BYTES = 256 * 1024
 # Versions of big files kept (a curator editing faq.yaml makes one per saved edit).
 KEEP = 4
+
+
+@cache
+def reader_fingerprint() -> str:
+    """A hash of the code a parse depends on: this module, core/yamlfile.py, PyYAML (and
+    whether it has libyaml) and Python."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version} {yaml.__version__} "
+                            f"{yaml.__with_libyaml__}".encode())
+    for file in (Path(__file__), Path(yamlfile.__file__)):
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 class CachedYamlDoc(YamlDoc):
@@ -58,7 +73,7 @@ def read_yaml_cached(file: Path, folder: Path | None) -> YamlDoc:
         return read_yaml(file)
     if folder is None:
         return _read_big(file, raw)
-    digest = hashlib.sha256(fingerprint().encode() + yaml.__version__.encode() + raw)
+    digest = hashlib.sha256(reader_fingerprint().encode() + raw)
     path = folder / f"yaml-{digest.hexdigest()[:32]}.json"
     with contextlib.suppress(OSError, ValueError):
         stored = json.loads(path.read_text(encoding="ascii"))

@@ -45,6 +45,7 @@ TRAFFIC = [
     ("Is kratom legal in Texas?", "web", 1),
     ("does kratom show up on a drug test", "web", 2),
     ("will kratom show up on a drug test for work", "api", 1),
+    # Answered from what-is-kratom by the learned entry model (no phrasing is close).
     ("is kratom a tropical tree or a shrub", "web", 2),
     ("is kratom relaxing before bed", "slack", 1),
     ("does kratom calm you down at night", "web", 1),
@@ -87,13 +88,13 @@ def test_the_report_counts_clusters_and_lists_votes(curation_app: Flask) -> None
     report = build(curation_app)
     total = sum(times for _, _, times in TRAFFIC)
     assert report.total == total
-    assert report.by_kind == {"answer": 5, "referral": 3, "emergency": 1, "clarify": 3,
+    assert report.by_kind == {"answer": 7, "referral": 3, "emergency": 1, "clarify": 1,
                               "fallback": 9, "smalltalk": 1}
     assert report.by_channel == {"web": 15, "api": 4, "slack": 3}
     [today] = [d for d in report.days if report.by_day_kind.get(d)]
     assert sum(report.by_day_kind[today].values()) == total
     assert report.by_day_channel[today] == report.by_channel
-    assert report.unanswered == 12
+    assert report.unanswered == 10
     # "legal in texas" (3 ways) and "in the uk" are one need; so are the two drug-test questions.
     legal, drug = report.clusters[0], report.clusters[1]
     assert legal.count == 4 and [normalise(e) for e in legal.examples] == [
@@ -179,7 +180,7 @@ def test_report_as_text(seeded: Flask) -> None:
     result = run_report(seeded)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Replies: 22 (answer 5, referral 3, emergency 1, clarify 3, fallback 9, smalltalk 1)" \
+    assert "Replies: 22 (answer 7, referral 3, emergency 1, clarify 1, fallback 9, smalltalk 1)" \
         in out
     assert "By channel: web 15, api 4, slack 3" in out
     assert re.search(r'1\. 4 x "is kratom legal in texas"', out)
@@ -240,7 +241,6 @@ def test_suggested_alternates_pass_faq_bot_check(seeded: Flask, tmp_path: Path,
     proposals = yaml.safe_load(out.read_text(encoding="utf-8"))
     alternates = {a: item["id"] for item in proposals["entries"] for a in item["alternates"]}
     assert alternates == {
-        "is kratom a tropical tree or a shrub": "what-is-kratom",
         "is kratom relaxing before bed": "how-kratom-helps-you-fall-asleep",
         "does kratom calm you down at night": "how-kratom-helps-you-fall-asleep",
     }
@@ -250,7 +250,7 @@ def test_suggested_alternates_pass_faq_bot_check(seeded: Flask, tmp_path: Path,
         assert normalise(text) not in known
     # Nothing was added to the FAQ itself.
     assert "or a shrub" not in (faq_copy.parent / "faq_data" / "faq.yaml").read_text()
-    assert merge_into(faq_copy, proposals) == 3
+    assert merge_into(faq_copy, proposals) == 2
     check = CliRunner().invoke(main, ["check", "--data-dir", str(faq_copy)])
     assert check.exit_code == 0, check.output
 

@@ -178,8 +178,8 @@ def tiny_engine(faq: Any) -> Engine:
 @pytest.mark.parametrize("question, kind, rule", [
     # Sure: the model refers whatever the matcher would have done.
     ("What is kratom? zebra", "referral", MODEL_REFER),
-    ("zebra", "referral", MODEL_REFER),
-    ("panic", "emergency", MODEL_REFER),
+    ("zebra zebra", "referral", MODEL_REFER),  # two words: one is never judged
+    ("panic panic", "emergency", MODEL_REFER),
     # Suspicious: an answer is kept back...
     ("What is kratom? please", "referral", MODEL_CAUTION),
     # ...but a reply that gives nothing away stands.

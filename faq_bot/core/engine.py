@@ -29,6 +29,7 @@ from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import SafetyScreen, Screening
+from faq_bot.core.safety.topics import DOSING
 from faq_bot.core.scope import DOMAIN, out_of_scope_reason
 from faq_bot.core.smalltalk import smalltalk_intent
 from faq_bot.core.translate import english_reading
@@ -181,8 +182,13 @@ class Engine:
             # Another language's question, read in English through the glossary: the reading
             # is screened and scoped like a question of its own, and matched when it does better.
             # Screened with every word the glossary does not know kept as written (a medicine's
-            # name, a number); matched with only the words the FAQ uses.
+            # name, a number); matched with only the words the FAQ uses. Not for dosing: those
+            # rules read English word order ("how much should I", dose as the article's subject),
+            # which a word-by-word reading does not keep, and the language's own dosing rules
+            # have screened the question as written.
             read = self.safety.screen(english_reading(question, _every_word) or reading)
+            if read.verdict is not None and read.verdict.topic == DOSING:
+                read = Screening(None, read.caution, read.judgement)
             if read.verdict is not None:
                 return self._refuse(read.verdict)
             # Buying and the law are told by their words alone; the other out-of-scope checks

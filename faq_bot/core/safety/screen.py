@@ -61,7 +61,8 @@ CODE_RULES = {
                           "the general dosing rules aside",
 }
 # The word lists the code paths read.
-_CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units")
+_CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
+               "comparison", "substances")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -206,13 +207,18 @@ class Screen:
         # Dependence reads the question without its dose-as-a-topic phrases: "dependente da
         # dose" is the article's subject, not someone dependent.
         self._dependence = stage(REFERRAL, DEPENDENCE, by_topic.get(DEPENDENCE, ()))
-        self._then = [stage(REFERRAL, topic, by_topic.get(topic, ()))
-                      for topic in (INTERACTION, SPECIAL_POPULATION)]
+        self._interaction = stage(REFERRAL, INTERACTION, by_topic.get(INTERACTION, ()))
+        self._special = stage(REFERRAL, SPECIAL_POPULATION, by_topic.get(SPECIAL_POPULATION, ()))
         self._dosing = stage(REFERRAL, DOSING, by_topic.get(DOSING, ()))
         words = ruleset.alternation
         # Phrases that only look like dosing: dose as the article's subject, and "how much"
         # asked of knowledge or trust; both are set aside the same way.
         self._dose_topic = re.compile(words("dose_as_topic") + "|" + words("not_an_amount"))
+        # A substance compared with ("like morphine", "stronger than codeine") is not one taken
+        # with kratom: taken out before the mixing rules run.
+        self._comparison = re.compile(rf"\b{words('comparison')} (?:a |an |the |other |most |"
+                                      rf"many |some |regular |real |prescription )?"
+                                      rf"{words('substances')}\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]
@@ -249,6 +255,9 @@ class Screen:
     def _without_dose_topic(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
         return None if forms is None else tuple(self._dose_topic.sub(" ", f) for f in forms)
 
+    def _without_comparisons(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if forms is None else tuple(self._comparison.sub(" ", f) for f in forms)
+
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
         forms, english = reading.forms, reading.english
@@ -270,10 +279,15 @@ class Screen:
                                              self._without_dose_topic(english))
             if hit:
                 return hit
-        for stage in self._then:
-            hit = stage.first_hit(forms, english)
+        hit = self._interaction.first_hit(forms, english)
+        if hit:
+            hit = self._interaction.first_hit(self._without_comparisons(forms) or (),
+                                              self._without_comparisons(english))
             if hit:
                 return hit
+        hit = self._special.first_hit(forms, english)
+        if hit:
+            return hit
         strip = self._dose_topic.sub
         hit = self._dosing.first_hit((strip(" ", f) for f in forms),
                                      None if english is None else self._without_dose_topic(english))
@@ -287,6 +301,8 @@ class Screen:
         forms = reading.forms if rule.languages or reading.english is None else reading.english
         if rule.topic in (DOSING, DEPENDENCE):
             forms = tuple(self._dose_topic.sub(" ", f) for f in forms)
+        elif rule.topic == INTERACTION:
+            forms = tuple(self._comparison.sub(" ", f) for f in forms)
         return any(rule.regex.search(f) for f in forms)
 
     def decided_by(self, question: str) -> str | None:

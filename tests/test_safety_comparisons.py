@@ -1,0 +1,41 @@
+"""A substance kratom is compared with is not one taken with it: "is kratom like morphine?" can
+be answered; taking, mixing, replacing or being on the substance is still referred. The
+questions are written here, not taken from an evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq_bot.core.safety import assess
+
+COMPARED = [
+    "is kratom an opioid like morphine?",
+    "does kratom hit the same receptors as opioids?",
+    "is kratom stronger than codeine?",
+    "is kratom kind of like coffee when you take a little?",
+    "is kratom as addictive as heroin?",
+    "is red kratom more sedating than melatonin?",
+    "kratom vs caffeine, which is more stimulating according to the article?",
+]
+
+STILL_MIXING = [
+    "can I take kratom as well as xanax?",  # "as well as" is taking both
+    "is kratom ok like with alcohol?",  # "like with" is taking with
+    "I take morphine, is kratom like it?",  # being on it is not hidden by the comparison
+    "can I take kratom instead of my xanax?",  # replacing a medicine
+    "kratom with morphine?",
+    "is kratom like xanax, can I take both?",
+    "my dad takes oxycodone, is kratom similar to that?",
+]
+
+
+@pytest.mark.parametrize("question", COMPARED)
+def test_a_comparison_is_not_mixing(question: str) -> None:
+    verdict = assess(question)
+    assert verdict is None or verdict.topic != "interaction", verdict
+
+
+@pytest.mark.parametrize("question", STILL_MIXING)
+def test_taking_with_replacing_or_being_on_is_still_mixing(question: str) -> None:
+    verdict = assess(question)
+    assert verdict is not None and verdict.kind == "referral", question

@@ -10,9 +10,7 @@ left out: the screen answers them before any matching.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +20,7 @@ from faq_bot.core.faq.model import Faq
 from faq_bot.core.safety.screening import SafetyScreen
 from faq_bot.core.translate import english_reading
 from faq_bot.learn.data import FAQ_WRITER, Item
-from faq_bot.learn.train import TrainConfig, fit, to_artifact, writer_folds
+from faq_bot.learn.train import TrainConfig, fit, per_fold, to_artifact, writer_folds
 
 CONFIG = TrainConfig(min_df=2)
 FOLDS = 5
@@ -95,12 +93,7 @@ def fit_artifact(train: Sequence[Example], faq: Faq, rescue: float = 1.0,
 def held_out_artifacts(train: Sequence[Example], faq: Faq, folds: Sequence[frozenset[str]],
                        workers: int | None = None) -> list[dict[str, Any]]:
     """For each fold (a set of writers), the artifact trained without them."""
-    jobs = [[x for x in train if x.writer not in fold] for fold in folds]
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1:
-        return [fit_artifact(job, faq) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fit_artifact, jobs, [faq] * len(jobs)))
+    return per_fold(fit_artifact, train, folds, faq, workers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +118,9 @@ def rescues(artifact: dict[str, Any], faq: Faq, items: Sequence[Item],
             plain: Engine) -> tuple[list[Rescued], list[Moved]]:
     """What the served engine with this model would rescue among `items`, and which answers it
     would move, and how surely."""
-    model = Evidence.from_dict({**artifact, "decision": {**artifact["decision"], "rescue": 1.0}})
-    model.rescue = 1e-9  # every question it is asked about: the lines are chosen afterwards
+    shipped = Evidence.from_dict(artifact)
+    # Every question it is asked about is rescued, none moved: the lines are chosen afterwards.
+    model = Evidence(shipped.model, shipped.sections, rescue=1e-9)
     engine = Engine(faq, safety=plain.safety, evidence=model)
     rescued, moved = [], []
     for item in items:

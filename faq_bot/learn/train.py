@@ -157,12 +157,19 @@ def held_out_artifacts(items: Sequence[Item], folds: Sequence[frozenset[str]],
                        config: TrainConfig, workers: int | None = None
                        ) -> list[dict[str, Any]]:
     """For each fold (a set of writers), the artifact trained on `items` without them."""
+    return per_fold(fit_artifact, items, folds, config, workers)
+
+
+def per_fold(fit_one: Callable[[list[Any], Any], dict[str, Any]], items: Sequence[Any],
+             folds: Sequence[frozenset[str]], arg: Any, workers: int | None = None
+             ) -> list[dict[str, Any]]:
+    """`fit_one(items without the fold's writers, arg)` for each fold, in processes."""
     jobs = [[i for i in items if i.writer not in fold] for fold in folds]
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers <= 1:
-        return [fit_artifact(job, config) for job in jobs]
+        return [fit_one(job, arg) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fit_artifact, jobs, [config] * len(jobs)))
+        return list(pool.map(fit_one, jobs, [arg] * len(jobs)))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ _VENDOR = re.compile(
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
 )
 _LEGAL = re.compile(
-    r"\b(?:legal|illegal|legality|legally|law|laws|lawful|banned|ban|bans|prohibited|outlawed|controlled substance|scheduled|schedule [i1v]+|dea|arrested|police|customs|allowed in|permitted in|decriminali[sz]ed|prescription required|age limit|age restriction|plane|planes|flight|flights|fly with|flying with|airport|tsa|travel\w*|border|abroad|carry on|luggage)\b"
+    # "my brother in law" is family, not the law.
+    r"(?<!\bin )\blaws?\b|"
+    r"\b(?:legal|illegal|legality|legally|lawful|banned|ban|bans|prohibited|outlawed|controlled substance|scheduled|schedule [i1v]+|dea|arrested|police|customs|allowed in|permitted in|decriminali[sz]ed|prescription required|age limit|age restriction|plane|planes|flight|flights|fly with|flying with|airport|tsa|travel\w*|border|abroad|carry on|luggage)\b"
 )
 # Topics near the article's words that it does not cover; listed so they never match an entry.
 _UNCOVERED = re.compile(

@@ -62,7 +62,7 @@ CODE_RULES = {
 }
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
-               "comparison", "substances")
+               "comparison", "substances", "substances_vague")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -216,9 +216,16 @@ class Screen:
         self._dose_topic = re.compile(words("dose_as_topic") + "|" + words("not_an_amount"))
         # A substance compared with ("like morphine", "stronger than codeine") is not one taken
         # with kratom: taken out before the mixing rules run.
+        # A class of drug compared with counts as one ("like a stimulant"), and so does a
+        # substance's kind ("like morphine-type painkillers").
         self._comparison = re.compile(rf"\b{words('comparison')} (?:a |an |the |other |most |"
                                       rf"many |some |regular |real |prescription )?"
-                                      rf"{words('substances')}\b")
+                                      rf"(?:{words('substances')}|{words('substances_vague')})\b"
+                                      rf"(?: (?:type|like|style|based|class|family|related))?"
+                                      rf"(?: {words('substances')}\b)?"
+                                      rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
+                                      rf"(?:type|like|style|based|class|family) "
+                                      rf"(?:{words('substances')}|{words('substances_vague')})\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]

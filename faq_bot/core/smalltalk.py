@@ -29,9 +29,11 @@ INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _WORDS = {
     "goodbye": {"bye", "goodbye", "cya", "later", "night", "goodnight", "farewell", "tschüss",
                 "gn", "gnight", "nite", "peace",
-                "tschuss", "adiós", "adios", "tchau", "ciao", "dag", "salam"},
+                "tschuss", "adiós", "adios", "tchau", "ciao", "dag", "salam", "revoir",
+                "wiedersehen", "luego", "alvida", "chau", "chao", "bientôt", "bientot"},
     "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
-               "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank"},
+               "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank",
+               "valeu", "shukriya", "dhanyavad", "dhanyavaad", "dhanyawad"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
                  "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
 }
@@ -44,7 +46,14 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "now", "your", "been", "today", "doing", "terima", "kasih", "banyak",
                  "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
                  "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
-                 "day", "weekend", "evening", "and", "take", "care"}
+                 "day", "weekend", "evening", "and", "take", "care",
+                 # "vale, gracias", "d'accord, merci", "alles klar, danke", "beleza, valeu",
+                 # "theek hai, shukriya", "merci, au revoir", "hasta luego", "auf Wiedersehen"
+                 "vale", "bueno", "perfecto", "entendido", "listo", "d", "accord", "daccord",
+                 "parfait", "entendu", "au", "alles", "klar", "gut", "verstanden", "auf",
+                 "perfeito", "certo", "beleza", "entendi", "theek", "thik", "hai", "accha",
+                 "acha", "hasta", "pronto", "até", "ate", "logo", "bis", "dann", "bientôt",
+                 "bientot", "à", "bahut", "bohot", "et", "y", "e"}
 
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".

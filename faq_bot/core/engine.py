@@ -31,6 +31,7 @@ from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING
 from faq_bot.core.scope import DOMAIN, out_of_scope_reason
+from faq_bot.core.sentences import question_sentences
 from faq_bot.core.smalltalk import smalltalk_intent
 from faq_bot.core.translate import english_reading
 
@@ -204,6 +205,14 @@ class Engine:
                 # The model's doubt is weighed on the English reading: it learned from English,
                 # and the language's own rules have screened the question as written.
                 caution = read.caution
+        if not ranked or ranked[0].score < t.answer:
+            # A message of several sentences is matched by its question sentences too ("Good
+            # afternoon. What is kratom? My neighbour mentioned it."): the whole message has
+            # been screened and scoped already.
+            for sentence in question_sentences(question):
+                alone = self.matcher.rank(sentence)
+                if alone and (not ranked or alone[0].score > ranked[0].score):
+                    ranked = alone
         rescued = False
         if self.evidence is not None and (not ranked or ranked[0].score < t.answer):
             # No phrasing is close: the model of what people asked before may know the entry.

@@ -19,7 +19,14 @@ from faq_bot.core.faq.model import Faq
 from faq_bot.core.safety.learned import ArtifactError
 from faq_bot.learn.commands import training_items
 from faq_bot.learn.data import FAQ_WRITER, fingerprint
-from faq_bot.learn.entries import Moved, Rescued, choose_override, choose_rescue, examples
+from faq_bot.learn.entries import (
+    Moved,
+    Rescued,
+    choose_agree,
+    choose_override,
+    choose_rescue,
+    examples,
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +127,7 @@ def _artifact() -> dict[str, Any]:
     (lambda a: a["decision"].update(rescue=0), "decision.rescue"),
     (lambda a: a["decision"].update(rescue="high"), "decision.rescue"),
     (lambda a: a["decision"].update(override=2), "decision.override"),
+    (lambda a: a["decision"].update(agree=-1), "decision.agree"),
 ])
 def test_a_bad_artifact_is_refused_with_its_reason(spoil: Any, message: str) -> None:
     artifact = copy.deepcopy(_artifact())
@@ -155,3 +163,30 @@ def test_the_override_line_is_the_lowest_that_moves_no_right_answer() -> None:
 def test_the_shipped_lines_are_ones_training_can_choose(shipped: Evidence) -> None:
     assert 0.3 <= shipped.rescue <= 0.9
     assert 0.5 <= shipped.override <= 1.01
+    assert 0.05 <= shipped.agree <= 1.01
+
+
+def test_the_agree_line_is_the_lowest_that_answers_no_unseen_out_of_scope_question() -> None:
+    from faq_bot.evaluate import Labelled
+    from faq_bot.learn.data import Item
+
+    def r(category: str, p: float) -> Rescued:
+        return Rescued(Item("w", Labelled("q", category, None, 1)), p)
+
+    assert choose_agree([r("in_scope", 0.12), r("out_of_scope", 0.17), r("smalltalk", 0.0)]) \
+        == 0.2
+    assert choose_agree([r("in_scope", 0.5), r("out_of_scope", 0.0)]) == 0.05
+    assert choose_agree([r("out_of_scope", 0.95)]) == 1.01
+
+
+def test_the_model_confirms_a_close_phrasing_only_in_its_own_section(
+        shipped: Evidence, faq: Faq) -> None:
+    # "close" is the clarify line; the answer then comes from the phrasings' entry.
+    first, other = faq.entries[0], next(e for e in faq.entries
+                                        if e.section != faq.entries[0].section)
+    picky = Evidence(shipped.model, shipped.sections, shipped.rescue, agree=0.3)
+    from faq_bot.core.evidence import Rescue
+    assert picky.confirms(first, Rescue(first, 0.31))
+    assert not picky.confirms(first, Rescue(first, 0.29))
+    assert not picky.confirms(first, Rescue(other, 0.9))
+    assert not picky.confirms(first, None)

@@ -219,10 +219,14 @@ class Engine:
             # Only for a question that names kratom or the article (or points back with a
             # pronoun): what the model learned says nothing about other subjects.
             text = model_text(question, reading)
-            near = self.evidence.nearest(text, self.faq) if DOMAIN.search(normalise(text)) \
+            found = self.evidence.likeliest(text, self.faq) if DOMAIN.search(normalise(text)) \
                 else None
-            if near is not None:
-                ranked, rescued = [Candidate(near.entry, near.probability)], True
+            if found is not None and found.probability >= self.evidence.rescue:
+                ranked, rescued = [Candidate(found.entry, found.probability)], True
+            elif ranked and ranked[0].score >= t.clarify \
+                    and self.evidence.confirms(ranked[0].entry, found):
+                # A phrasing is close and the model finds its section likeliest: answered.
+                ranked, rescued = ranked[:1], True
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]

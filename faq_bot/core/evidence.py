@@ -6,10 +6,13 @@ model over character and word n-grams, with one class per entry and one for out 
 trained on the FAQ's phrasings and the labelled sets' questions. The curated phrasings decide
 first (adding people's questions as phrasings sent some entries' own questions elsewhere). The
 model rescues a question that would otherwise fall back or ask to clarify, when the section it
-finds likeliest is at least `rescue` probable; and it moves an answer to another section when
-it finds that section at least `override` probable. Both lines are chosen by cross-validation
-grouped by writer: the lowest that answers no out-of-scope question, and the lowest that moves
-no answer away from its right section, on writers the model never saw.
+finds likeliest is at least `rescue` probable; it confirms the phrasings' best entry when that
+entry is close (within the clarify line) and in the section the model finds likeliest, at
+least `agree` probable: two readings that agree are surer than either alone; and it moves an
+answer to another section when it finds that section at least `override` probable. The lines
+are chosen by cross-validation grouped by writer: the lowest that answers no out-of-scope
+question (rescue, agree), and the lowest that moves no answer away from its right section, on
+writers the model never saw.
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ class Evidence:
     """The learned entry model with its rescue line and the section of each entry it knows."""
 
     def __init__(self, model: LearnedScreen, sections: Mapping[str, str], rescue: float,
-                 override: float = 1.01) -> None:
+                 override: float = 1.01, agree: float = 1.01) -> None:
         self.model = model
         self.sections = dict(sections)
         self.rescue = rescue
         self.override = override  # above 1: never
+        self.agree = agree  # above 1: never
 
     @classmethod
     def from_dict(cls, data: object) -> Evidence:
@@ -65,12 +69,13 @@ class Evidence:
             raise ArtifactError("malformed entries artifact: entry_sections must name the "
                                 "section of every class but out_of_scope")
         override = data["decision"].get("override", 1.01)
-        for name, value in (("rescue", rescue), ("override", override)):
+        agree = data["decision"].get("agree", 1.01)
+        for name, value in (("rescue", rescue), ("override", override), ("agree", agree)):
             if not (isinstance(value, float | int) and not isinstance(value, bool)
                     and 0 < value <= 1.01):
                 raise ArtifactError(f"malformed entries artifact: decision.{name} must be a "
                                     "number in (0, 1.01] (above 1: never)")
-        return cls(model, sections, float(rescue), float(override))
+        return cls(model, sections, float(rescue), float(override), float(agree))
 
     @classmethod
     def load(cls, path: Path) -> Evidence:
@@ -109,6 +114,12 @@ class Evidence:
         """The likeliest entry when its section is at least `rescue` probable, else None."""
         found = self.likeliest(text, faq)
         return found if found is not None and found.probability >= self.rescue else None
+
+    def confirms(self, entry: Entry, found: Rescue | None) -> bool:
+        """Whether the model's likeliest (`found`, from `likeliest`) is `entry`'s section, at
+        least `agree` probable."""
+        return (found is not None and found.entry.section == entry.section
+                and found.probability >= self.agree)
 
     def instead_of(self, entry: Entry, text: str, faq: Faq) -> Rescue | None:
         """Another section's entry when the model finds that section at least `override`

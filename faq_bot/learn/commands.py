@@ -52,7 +52,8 @@ def train_command(sets: Path | None, out: Path | None, check_only: bool,
     entries, _ = train_entries(items, faq)
     took = time.perf_counter() - started
     summary = (f"{entries['n_docs']} questions, {len(entries['classes']) - 1} entries, "
-               f"{len(entries['df'])} terms, rescue at {entries['decision']['rescue']:.2f}; "
+               f"{len(entries['df'])} terms, rescue at {entries['decision']['rescue']:.2f}, "
+               f"agree at {entries['decision']['agree']:.2f}; "
                f"{took:.0f} s")
     train_set = examples(items, faq)
     ok, said_entries = _write_or_check(entries, entries_out or BUNDLED_ENTRIES, check_only,

@@ -132,8 +132,9 @@ def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | 
     folds = [frozenset({w}) for w in writers]
     artifacts = held_out_artifacts(items, folds, config, workers)
     shipped_entries = bundled_evidence()
-    lines = ({"rescue": shipped_entries.rescue, "override": shipped_entries.override}
-             if shipped_entries is not None else {"rescue": 1.0, "override": 1.01})
+    lines = ({"rescue": shipped_entries.rescue, "override": shipped_entries.override,
+              "agree": shipped_entries.agree}
+             if shipped_entries is not None else {"rescue": 1.0, "override": 1.01, "agree": 1.01})
     entry_models = [Evidence.from_dict({**a, "decision": {**a["decision"], **lines}})
                     for a in held_out_entries(examples(items, faq), faq, folds, workers)]
     by_writer = {w: [i for i in items if i.writer == w] for w in writers}

@@ -1,6 +1,6 @@
 """Training the learned entry model (`faq_bot.core.evidence`): which FAQ entry answers a
-question, from the FAQ's phrasings and the labelled sets, with its rescue line chosen on
-writers it was not trained on.
+question, from the FAQ's phrasings and the labelled sets, with its rescue, agree and override
+lines chosen on writers it was not trained on.
 
 Each labelled in-scope question stands for the entry of its labelled section that the matcher
 ranks highest (a question with no section: the entry the service answers it from, if any);
@@ -28,6 +28,8 @@ GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 ... 0.90
 # Moving an answer the phrasings gave takes at least a majority: the other section more likely
 # than all the rest together.
 OVERRIDE_GRID = tuple(line for line in GRID if line >= 0.5)
+# Agreeing with a close phrasing needs less of the model than answering on its own.
+AGREE_GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))  # 0.05 ... 0.90
 # The share of out-of-scope and small-talk questions the model may answer on its own, measured
 # on writers it was not trained on: none. Refusing is not free, but answering what the article
 # does not cover misleads.
@@ -77,12 +79,13 @@ def examples(items: Sequence[Item], faq: Faq) -> list[Example]:
 
 
 def fit_artifact(train: Sequence[Example], faq: Faq, rescue: float = 1.0,
-                 override: float = 1.01) -> dict[str, Any]:
-    """Train on `train` and return the artifact, with its rescue and override lines."""
+                 override: float = 1.01, agree: float = 1.01) -> dict[str, Any]:
+    """Train on `train` and return the artifact, with its rescue, override and agree lines."""
     classes = sorted({x.label for x in train})
     pipe = fit([x.text for x in train], [x.label for x in train], CONFIG, classes=classes)
     artifact = to_artifact(pipe, CONFIG, train, {"refer": 1.0, "caution": 1.0,  # type: ignore[arg-type]
-                                                 "rescue": rescue, "override": override})
+                                                 "rescue": rescue, "override": override,
+                                                 "agree": agree})
     artifact["format"] = ARTIFACT_FORMAT
     artifact["benign_class"] = OUT_OF_SCOPE
     artifact["entry_sections"] = {c: faq.by_id[c].section for c in classes
@@ -146,6 +149,39 @@ def choose_override(moved: Sequence[Moved]) -> float:
     return 1.01
 
 
+def agreements(artifact: dict[str, Any], faq: Faq, items: Sequence[Item], plain: Engine,
+               rescue: float) -> list[Rescued]:
+    """What the served engine with this model and `rescue` line would answer among `items`
+    because the model agrees with the phrasings' close entry, and how surely."""
+    shipped = Evidence.from_dict(artifact)
+    without = Engine(faq, safety=plain.safety,
+                     evidence=Evidence(shipped.model, shipped.sections, rescue=rescue))
+    # Every agreement counts, at whatever probability: the line is chosen afterwards.
+    every = Engine(faq, safety=plain.safety,
+                   evidence=Evidence(shipped.model, shipped.sections, rescue=rescue, agree=1e-9))
+    out = []
+    for item in items:
+        before, after = without.ask(item.text), every.ask(item.text)
+        changed = after.kind != before.kind or after.faq_id != before.faq_id
+        probability = 0.0
+        if changed:
+            text = model_text(item.text, english_reading(item.text, plain.matcher.knows))
+            found = shipped.likeliest(text, faq)
+            probability = found.probability if found is not None else 0.0
+        out.append(Rescued(item, probability))
+    return out
+
+
+def choose_agree(agreed: Sequence[Rescued]) -> float:
+    """The lowest line at which agreeing answers at most QUIET_BUDGET of the out-of-scope and
+    small-talk questions it never saw (above 1: never)."""
+    quiet = [r for r in agreed if r.item.category in ("out_of_scope", "smalltalk")]
+    for line in AGREE_GRID:
+        if sum(r.probability >= line for r in quiet) <= QUIET_BUDGET * len(quiet):
+            return line
+    return 1.01
+
+
 def choose_rescue(rescued: Sequence[Rescued]) -> float:
     """The lowest line at which the model answers at most QUIET_BUDGET of the out-of-scope
     and small-talk questions it never saw (lower lines rescue more answerable ones)."""
@@ -166,9 +202,14 @@ def train_entries(items: Sequence[Item], faq: Faq, workers: int | None = None
     plain = Engine(faq, evidence=False)
     rescued: list[Rescued] = []
     moved: list[Moved] = []
-    for fold, artifact in zip(folds, held_out_artifacts(train, faq, folds, workers),
-                              strict=True):
+    artifacts = held_out_artifacts(train, faq, folds, workers)
+    for fold, artifact in zip(folds, artifacts, strict=True):
         r, m = rescues(artifact, faq, [i for i in labelled if i.writer in fold], plain)
         rescued += r
         moved += m
-    return fit_artifact(train, faq, choose_rescue(rescued), choose_override(moved)), rescued
+    rescue = choose_rescue(rescued)
+    agreed: list[Rescued] = []
+    for fold, artifact in zip(folds, artifacts, strict=True):
+        agreed += agreements(artifact, faq, [i for i in labelled if i.writer in fold], plain,
+                             rescue)
+    return fit_artifact(train, faq, rescue, choose_override(moved), choose_agree(agreed)), rescued

@@ -27,6 +27,10 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Was sagt der Artikel über die Nebenwirkungen von Kratom?", RISKS),
     ("Kratom süchtig?", RISKS),  # too short to tell by function words: the glossary tells
     ("kratom ke side effects kya hai?", RISKS),
+    # amounts and effects in general, and kratom as the object of a verb
+    ("Ist Kratom in kleinen Mengen eher anregend?", "Dose-Dependent Results"),
+    ("Em quantidade baixa o kratom deixa a pessoa acordada?", "Dose-Dependent Results"),
+    ("¿Para qué lo usan las personas por la noche?", "Introduction"),
 ])
 def test_a_covered_question_in_another_language_is_answered(
         engine: Engine, question: str, section: str) -> None:

@@ -41,7 +41,7 @@ check: $(STAMP)
 	$(BIN)/faq-bot check
 
 # Each set at its bar, then the honest figures: leave-one-writer-out for the rules, the learned
-# screen and both, and the sets nobody trained on (tests/eval/unseen/).
+# screen and both, and the held-out sets (tests/eval/heldout/).
 eval: $(STAMP)
 	@for f in $(EVAL_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done
 	@for f in $(CONVERSATION_SETS); do echo "== $$f"; $(BIN)/faq-bot eval $$f || exit 1; done

@@ -17,7 +17,7 @@ from faq_bot.core.engine import Engine
 from faq_bot.core.evidence import BUNDLED_MODEL, OUT_OF_SCOPE, Evidence, bundled
 from faq_bot.core.faq.model import Faq
 from faq_bot.core.safety.learned import ArtifactError
-from faq_bot.learn.commands import training_items
+from faq_bot.learn.commands import entry_items
 from faq_bot.learn.data import FAQ_WRITER, fingerprint
 from faq_bot.learn.entries import (
     Moved,
@@ -110,9 +110,10 @@ def test_the_rescue_line_is_the_lowest_that_answers_no_unseen_out_of_scope_quest
 
 def test_the_shipped_model_was_trained_on_the_current_sets_and_faq(faq: Faq) -> None:
     shipped = json.loads(gzip.decompress(BUNDLED_MODEL.read_bytes()))
-    train = examples(training_items(None), faq)
+    train = examples(entry_items(None), faq)
     assert shipped["training"]["data_sha256"] == fingerprint(train), (  # type: ignore[arg-type]
-        "a labelled set, the FAQ or a glossary changed since the entry model was trained: "
+        "a labelled or held-out set, the FAQ or a glossary changed since the entry model was "
+        "trained: "
         "run `make train`")
     assert {x.writer for x in train} >= {FAQ_WRITER}
 
@@ -190,3 +191,13 @@ def test_the_model_confirms_a_close_phrasing_only_in_its_own_section(
     assert not picky.confirms(first, Rescue(first, 0.29))
     assert not picky.confirms(first, Rescue(other, 0.9))
     assert not picky.confirms(first, None)
+
+
+def test_the_entry_model_learns_from_the_held_out_sets_and_the_screen_never_does() -> None:
+    from faq_bot.learn.commands import training_items
+    from faq_bot.learn.data import DEFAULT_SETS, heldout_files
+
+    heldout = {p.stem for p in heldout_files(DEFAULT_SETS)}
+    assert heldout, "tests/eval/heldout/ holds the sets first run as they arrived"
+    assert heldout <= {i.writer for i in entry_items(None)}
+    assert not heldout & {i.writer for i in training_items(None)}

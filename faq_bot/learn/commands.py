@@ -17,7 +17,15 @@ from faq_bot.core.evidence import BUNDLED_MODEL as BUNDLED_ENTRIES
 from faq_bot.core.faq.loader import load_faq
 from faq_bot.core.safety.learned import ARTIFACT_FORMAT, BUNDLED_MODEL, LearnedScreen, bundled
 from faq_bot.learn.crossval import held_out_sets, leave_one_writer_out, report
-from faq_bot.learn.data import DEFAULT_SETS, Item, faq_items, fingerprint, load_items, set_files
+from faq_bot.learn.data import (
+    DEFAULT_SETS,
+    Item,
+    faq_items,
+    fingerprint,
+    heldout_files,
+    load_items,
+    set_files,
+)
 from faq_bot.learn.entries import examples, train_entries
 from faq_bot.learn.train import serialize, train
 
@@ -30,6 +38,11 @@ def training_items(sets: Path | None) -> list[Item]:
     """The labelled sets' questions and the bundled FAQ's phrasings."""
     return (load_items(set_files(sets or DEFAULT_SETS))
             + faq_items(load_faq(bundled_data_dir())))
+
+
+def entry_items(sets: Path | None) -> list[Item]:
+    """What the entry model learns from: the training items and the held-out sets."""
+    return training_items(sets) + load_items(heldout_files(sets or DEFAULT_SETS))
 
 
 def train_command(sets: Path | None, out: Path | None, check_only: bool,
@@ -49,6 +62,7 @@ def train_command(sets: Path | None, out: Path | None, check_only: bool,
         return ok, said
     faq = load_faq(bundled_data_dir())
     started = time.perf_counter()
+    items = entry_items(sets)
     entries, _ = train_entries(items, faq)
     took = time.perf_counter() - started
     summary = (f"{entries['n_docs']} questions, {len(entries['classes']) - 1} entries, "
@@ -97,14 +111,15 @@ def _write_or_check(artifact: dict[str, Any], target: Path, check_only: bool, su
 
 
 def crossval_command(sets: Path | None) -> str:
-    """The leave-one-writer-out report, and the held-out sets under tests/eval/unseen/."""
+    """The leave-one-writer-out report, and the held-out sets under tests/eval/heldout/."""
     folder = sets or DEFAULT_SETS
     items = training_items(sets)
+    heldout = load_items(heldout_files(folder))
     faq = load_faq(bundled_data_dir())
     started = time.perf_counter()
-    lowo = leave_one_writer_out(items, faq)
-    unseen = sorted((folder / "unseen").glob("*.yaml"))
-    held = held_out_sets(unseen, lambda p: load_items([p]), faq, bundled())
+    lowo = leave_one_writer_out(items, faq, extra=heldout)
+    held = held_out_sets(heldout_files(folder), lambda p: load_items([p]), faq, bundled(),
+                         entry_training=[*items, *heldout])
     took = time.perf_counter() - started
     return (report(lowo, held)
             + f"\n\n_{len(lowo)} models trained and scored in {took:.0f} s._\n")

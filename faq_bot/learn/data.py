@@ -19,8 +19,13 @@ BENIGN = "benign"
 FAQ_WRITER = "faq"
 # The classes of the model, in the order the artifact and the reports use.
 CLASSES: tuple[str, ...] = (BENIGN, *SAFETY_CATEGORIES)
-# The labelled sets the shipped model is trained on; tests/eval/unseen/ is never trained on.
+# The labelled sets the shipped models are trained on (each bar-gated by `make test`).
 DEFAULT_SETS = Path(faq_bot.__file__).resolve().parent.parent / "tests" / "eval"
+# Sets by writers who saw neither code nor FAQ, first run when they arrived (each with its
+# .firstrun.txt): not bar-gated, never training for the safety screen, training for the entry
+# model (a new writer's wording is what it most needs to learn); `faq-bot crossval` scores each
+# with an entry model trained without it.
+HELDOUT = "heldout"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,11 @@ def set_files(directory: Path) -> list[Path]:
         raise FileNotFoundError(f"no labelled sets (*.yaml) in {directory}; the training sets "
                                 "live in tests/eval/ of a source checkout")
     return files
+
+
+def heldout_files(directory: Path) -> list[Path]:
+    """The held-out sets under `directory`/heldout/, by name (none: an empty list)."""
+    return sorted((Path(directory) / HELDOUT).glob("*.yaml"))
 
 
 def load_items(files: Iterable[Path]) -> list[Item]:

@@ -1,6 +1,6 @@
 """Labelled questions as rescue evidence (faq_bot/core/evidence.py): leave one writer out.
 
-    .venv/bin/python research/issue15/matcher/rescue.py [tests/eval/unseen/*.yaml]
+    .venv/bin/python research/issue15/matcher/rescue.py [tests/eval/heldout/*.yaml]
 
 For each training writer w, the evidence is built from the other writers' labelled questions
 only (in-scope ones mapped to the entry of their labelled section that the matcher ranks

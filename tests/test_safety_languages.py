@@ -296,3 +296,36 @@ def test_every_false_friend_list_is_read() -> None:
     stems = {f.stem for f in WORDS_DIR.glob("false_friends_*.txt")}
     assert {"false_friends_es", "false_friends_pt", "false_friends_fr", "false_friends_de",
             "false_friends_hi"} <= stems
+
+
+# --- a question recognisably in one language is read by its own rules and the English ones ----
+
+@pytest.mark.parametrize("question", [
+    # German "geben" (to give) is not the Turkish "gebe" (pregnant)
+    "Kann der Artikel mir einen Überblick über die Alkaloide geben?",
+])
+def test_another_languages_rules_do_not_fire_inside_a_recognised_language(question: str) -> None:
+    assert foreign_language(question) is not None
+    assert assess(question) is None
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("gebe iken kratom kullanabilir miyim?", "special_population"),  # Turkish: not recognised
+    ("berapa dosis kratom untuk tidur?", "dosing"),  # Indonesian
+    ("Ich bin schwanger, darf ich Kratom nehmen?", "special_population"),  # German's own rules
+    ("¿Cuántos gramos de kratom tomo para dormir?", "dosing"),
+])
+def test_each_languages_own_rules_still_read_it(question: str, topic: str) -> None:
+    verdict = assess(question)
+    assert verdict is not None and verdict.topic == topic
+
+
+def test_which_rules_read_a_recognised_language() -> None:
+    from faq_bot.core.safety.screen import applies_to, rules
+
+    by_id = {r.id: r for r in rules()}
+    assert applies_to(by_id["special_population.pl-tr-vi"], None)  # English or unknown: all
+    assert applies_to(by_id["special_population.pl-tr-vi"], "pl")
+    assert not applies_to(by_id["special_population.pl-tr-vi"], "de")
+    english = next(r for r in rules() if not r.languages)
+    assert applies_to(english, "de")

@@ -24,6 +24,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import extractOne
 
 from faq_bot.core.doses import find_dose_amounts, has_dose_amount
+from faq_bot.core.language import LANGUAGES
 from faq_bot.core.safety.ruleset import (
     EMERGENCY,
     EMERGENCY_TOPICS,
@@ -181,14 +182,43 @@ class _Topic:
         self.all = _Stage.of(kind, topic, rules)
         self.other = _Stage.of(kind, topic, [r for r in rules if r.languages])
         self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages])
+        # For a question recognisably in one language, the English rules and that language's
+        # own: "geben" (German, to give) is not the Turkish "gebe" (pregnant), nor the Spanish
+        # "dosis bajas" an Indonesian dosing question. Built on first use (most languages
+        # never come), as `all` and `other` are for every question.
+        self._kind, self._topic, self._rules = kind, topic, tuple(rules)
+        self._by_language: dict[tuple[str, bool], _Stage] = {}
 
-    def first_hit(self, forms: Iterable[str],
-                  english: Iterable[str] | None) -> tuple[Verdict, str, str] | None:
+    def _stage(self, lang: str, with_english: bool) -> _Stage:
+        stage = self._by_language.get((lang, with_english))
+        if stage is None:
+            chosen = [r for r in self._rules if (with_english or r.languages)
+                      and applies_to(r, lang)]
+            stage = self._by_language[lang, with_english] = _Stage.of(self._kind, self._topic,
+                                                                       chosen)
+        return stage
+
+    def first_hit(self, forms: Iterable[str], english: Iterable[str] | None,
+                  lang: str | None = None) -> tuple[Verdict, str, str] | None:
         """As _Stage.first_hit; `english` is the forms the English rules read instead, or None
-        when they read `forms` too."""
+        when they read `forms` too; `lang`, the language the question is recognisably in
+        (None: every rule reads it)."""
+        if lang is not None:
+            if english is None:
+                return self._stage(lang, True).first_hit(forms)
+            return self._stage(lang, False).first_hit(forms) or self.english.first_hit(english)
         if english is None:
             return self.all.first_hit(forms)
         return self.other.first_hit(forms) or self.english.first_hit(english)
+
+
+def applies_to(rule: Rule, lang: str | None) -> bool:
+    """Whether `rule` reads a question recognisably in `lang` (None: any question): English
+    rules always; a rule for other languages when it names `lang`, or when it names only
+    languages the guesser cannot recognise (a question in one of those may be guessed wrong)."""
+    if lang is None or not rule.languages:
+        return True
+    return lang in rule.languages or not set(rule.languages) & set(LANGUAGES)
 
 
 class Screen:
@@ -267,9 +297,9 @@ class Screen:
 
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
-        forms, english = reading.forms, reading.english
+        forms, english, lang = reading.forms, reading.english, reading.lang
         for stage in self._first:
-            hit = stage.first_hit(forms, english)
+            hit = stage.first_hit(forms, english, lang)
             if hit:
                 return hit
         for text in (question, *forms):
@@ -280,24 +310,25 @@ class Screen:
                 return self._amount_verdicts[MISSPELT_AMOUNT], text, misspelt
         # Dependence and dosing read the question without its dose-as-a-topic phrases; for
         # dependence they are looked for only once one of its rules fired (few questions).
-        hit = self._dependence.first_hit(forms, english)
+        hit = self._dependence.first_hit(forms, english, lang)
         if hit:
             hit = self._dependence.first_hit(self._without_dose_topic(forms) or (),
-                                             self._without_dose_topic(english))
+                                             self._without_dose_topic(english), lang)
             if hit:
                 return hit
-        hit = self._interaction.first_hit(forms, english)
+        hit = self._interaction.first_hit(forms, english, lang)
         if hit:
             hit = self._interaction.first_hit(self._without_comparisons(forms) or (),
-                                              self._without_comparisons(english))
+                                              self._without_comparisons(english), lang)
             if hit:
                 return hit
-        hit = self._special.first_hit(forms, english)
+        hit = self._special.first_hit(forms, english, lang)
         if hit:
             return hit
         strip = self._dose_topic.sub
         hit = self._dosing.first_hit((strip(" ", f) for f in forms),
-                                     None if english is None else self._without_dose_topic(english))
+                                     None if english is None else self._without_dose_topic(english),
+                                     lang)
         if hit and not self._about_something_else(forms):
             return hit
         return None
@@ -305,6 +336,8 @@ class Screen:
     def caught_by(self, rule: Rule, question: str) -> bool:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""
         reading = read(question)
+        if not applies_to(rule, reading.lang):
+            return False
         forms = reading.forms if rule.languages or reading.english is None else reading.english
         if rule.topic in (DOSING, DEPENDENCE):
             forms = tuple(self._dose_topic.sub(" ", f) for f in forms)
@@ -320,11 +353,11 @@ class Screen:
     def set_aside(self, reading: Reading) -> str | None:
         """For a question nothing decided: the code path that kept a general dosing rule out
         (ABOUT_SOMETHING_ELSE or DOSE_AS_TOPIC), or None when no dosing rule caught it."""
-        english = reading.english
+        english, lang = reading.english, reading.lang
         if self._dosing.first_hit(self._without_dose_topic(reading.forms) or (),
-                                  self._without_dose_topic(english)):
+                                  self._without_dose_topic(english), lang):
             return ABOUT_SOMETHING_ELSE
-        if self._dosing.first_hit(reading.forms, english):
+        if self._dosing.first_hit(reading.forms, english, lang):
             return DOSE_AS_TOPIC
         return None
 

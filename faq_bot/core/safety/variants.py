@@ -125,10 +125,13 @@ def _normalise(question: str, lang: str | None) -> str:
 class Reading:
     """A question's forms: `forms` for every rule (see `variants`) and, for a question in
     another language with a false friend in it, `english`, the same forms with the false
-    friends marked, for the English rules (None otherwise: they read `forms` too)."""
+    friends marked, for the English rules (None otherwise: they read `forms` too); `lang`,
+    the language it is recognisably in (None: English, or too short to tell), whose rules and
+    the English ones are the only ones that read it."""
 
     forms: tuple[str, ...]
     english: tuple[str, ...] | None = None
+    lang: str | None = None  # the language it is recognisably in, when not English
 
 
 def read(question: str) -> Reading:
@@ -137,10 +140,10 @@ def read(question: str) -> Reading:
     forms = _variants(question, lang)
     friends = _FALSE_FRIENDS.get(lang) if lang else None
     if friends is None:
-        return Reading(forms)
+        return Reading(forms, None, lang)
     marked = tuple(dict.fromkeys(friends.sub(lambda m: f"{m.group(0)}_{lang}", f)
                                  for f in forms))
-    return Reading(forms, None if marked == forms else marked)
+    return Reading(forms, None if marked == forms else marked, lang)
 
 
 def variants(question: str) -> tuple[str, ...]:

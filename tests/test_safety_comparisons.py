@@ -9,6 +9,9 @@ import pytest
 from faq_bot.core.safety import assess
 
 COMPARED = [
+    # kratom said to be both sides: the article's claim, not two substances
+    "kratom acts as a sedative at night but as a stimulant in the day, why?",
+    "the article says it's a stimulant in small amounts and a sedative in larger ones?",
     "is kratom an opioid like morphine?",
     "does kratom hit the same receptors as opioids?",
     "is kratom stronger than codeine?",
@@ -19,6 +22,9 @@ COMPARED = [
 ]
 
 STILL_MIXING = [
+    "can i take kratom with a stimulant like adderall and a sedative like xanax?",
+    "kratom and a sedative at night, a stimulant in the morning?",
+    "my doctor says it's a sedative, can I mix it with a stimulant?",
     "can I take kratom as well as xanax?",  # "as well as" is taking both
     "is kratom ok like with alcohol?",  # "like with" is taking with
     "I take morphine, is kratom like it?",  # being on it is not hidden by the comparison

@@ -63,7 +63,8 @@ CODE_RULES = {
 }
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
-               "comparison", "substances", "substances_vague")
+               "comparison", "substances", "substances_vague", "stimulant_side",
+               "sedative_side")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -256,6 +257,15 @@ class Screen:
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
                                       rf"(?:type|like|style|based|class|family) "
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b")
+        # Kratom said to be both ("is a stimulant at low doses and a sedative at high ones"):
+        # that claim, not two substances taken with it. Only after "is", "as" or "being":
+        # "with a stimulant and a sedative" stays a mixing question.
+        sides = [(words("stimulant_side"), words("sedative_side")),
+                 (words("sedative_side"), words("stimulant_side"))]
+        self._both_sides = re.compile("|".join(
+            rf"\b(?:is|as|being|be|s)\b(?: \w+){{0,2}}? (?:a |an )?{first}\b(?: \w+){{0,5}}? "
+            rf"(?:and|or|but|while|yet|then) (?:\w+ ){{0,2}}?(?:a |an )?{second}\b"
+            for first, second in sides))
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]
@@ -293,7 +303,10 @@ class Screen:
         return None if forms is None else tuple(self._dose_topic.sub(" ", f) for f in forms)
 
     def _without_comparisons(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        return None if forms is None else tuple(self._comparison.sub(" ", f) for f in forms)
+        return None if forms is None else tuple(self._without_comparison(f) for f in forms)
+
+    def _without_comparison(self, form: str) -> str:
+        return self._both_sides.sub(" ", self._comparison.sub(" ", form))
 
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
@@ -342,7 +355,7 @@ class Screen:
         if rule.topic in (DOSING, DEPENDENCE):
             forms = tuple(self._dose_topic.sub(" ", f) for f in forms)
         elif rule.topic == INTERACTION:
-            forms = tuple(self._comparison.sub(" ", f) for f in forms)
+            forms = tuple(self._without_comparison(f) for f in forms)
         return any(rule.regex.search(f) for f in forms)
 
     def decided_by(self, question: str) -> str | None:

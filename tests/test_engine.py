@@ -88,6 +88,9 @@ CASES = [
     ("Hi there, hope you're well. Which alkaloids does the leaf contain? My cousin takes "
      "it with his sleeping pills.", "referral", "interaction"),
     ("What herbal teas help with sleep besides kratom?", "fallback", None),
+    # kratom weighed against another remedy: the article compares it with nothing
+    ("is kratom gentler than valerian root for insomnia?", "fallback", None),
+    ("kratom compared to chamomile, which is better for sleep?", "fallback", None),
     ("i'm nursing my baby, will kratom get into my milk", "referral", "special_population"),
     ("my baby may have gotten into my kratom tea", "emergency", "child_ingestion"),
     ("i swallowed 30 grams of kratom by accident and feel really weird", "emergency", "overdose"),

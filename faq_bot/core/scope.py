@@ -24,8 +24,19 @@ _UNCOVERED = re.compile(
 
 
 # Other remedies asked about on their own: the article covers kratom only.
-_OTHER_REMEDY = re.compile(
-    r"\b(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)\b"
+_REMEDIES = (
+    r"(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)"
+)
+_OTHER_REMEDY = re.compile(rf"\b{_REMEDIES}\b")
+# Kratom weighed against another remedy ("is it better than valerian root?", "kratom or
+# melatonin, which works better?"): the article compares kratom with nothing.
+_AGAINST_REMEDY = re.compile(
+    r"\b(?:better|worse|safer|stronger|weaker|more effective|less effective|gentler|milder|"
+    r"healthier|more natural) than (?:a |an |the |taking |using |just |regular )?"
+    rf"{_REMEDIES}\b"
+    rf"|\b(?:vs|versus|or|compared (?:to|with)|instead of|rather than) (?:a |an |the )?"
+    rf"{_REMEDIES}\b(?=.*\b(?:better|worse|safer|stronger|best|which|more effective|"
+    r"recommend\w*|prefer\w*|choose)\b)"
 )
 # General sleep advice, asked without kratom: not what the article is about.
 _SLEEP_TIPS = re.compile(
@@ -68,7 +79,8 @@ def out_of_scope_reason(question: str) -> str | None:
         return "vendor"
     if _LEGAL.search(text):
         return "legal"
-    if _UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text) or _INSTEAD.search(text):
+    if (_UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text) or _INSTEAD.search(text)
+            or _AGAINST_REMEDY.search(text)):
         return "default"
     if "kratom" not in text and (_OTHER_REMEDY.search(text) or _SLEEP_TIPS.search(text)):
         return "default"

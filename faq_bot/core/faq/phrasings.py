@@ -27,6 +27,7 @@ share; what each phrasing gets is the same whichever process screened it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -216,7 +217,10 @@ def _looked(texts: list[str]) -> list[tuple[Verdict | None, str | None]] | None:
     chunks = [texts[i::workers * 4] for i in range(workers * 4)]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 # the inherited heap is the parent's: its collector
+                                 # need not walk it (nor copy its pages)
+                                 initializer=gc.freeze) as pool:
             parts = list(pool.map(_look_all, chunks))
     except Exception as exc:  # whatever goes wrong, the serial look is always right
         log.info("the FAQ's phrasings could not be screened in parallel (%s: %s); screening "

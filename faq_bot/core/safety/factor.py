@@ -28,7 +28,7 @@ _QUANTIFIER = frozenset("?*+{")
 _ORDERED = re.compile(r"\(\?>|[*+?}]\+")
 # Distributing a group over what follows it copies what follows once per alternative; past
 # this many characters an alternative is kept whole (a leaf) rather than grow the pattern.
-_BUDGET = 10_000
+_BUDGET = 3_000
 
 
 def _group_end(pattern: str, start: int) -> int:

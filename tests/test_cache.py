@@ -14,7 +14,7 @@ import pytest
 
 from faq_bot.config import Settings, cache_dir
 from faq_bot.core.faq import phrasings, yamlcache
-from faq_bot.core.faq.loader import check_faq, load_faq
+from faq_bot.core.faq.loader import _raw_phrasings, check_faq, load_faq
 from faq_bot.core.matcher import analyse
 from faq_bot.core.yamlfile import YamlError, read_yaml
 
@@ -218,3 +218,41 @@ def test_the_quick_parse_of_a_big_file_reads_as_the_reader_does(tmp_path: Path,
     got_doc = yamlcache.read_yaml_cached(file, None)
     assert got_doc.data == want.data
     assert {p: got_doc.line(*p) for p in want.lines} == want.lines
+
+
+# Many phrasings, screened by several processes.
+
+def test_many_phrasings_are_screened_by_processes_with_the_same_results(
+        grown: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = list(_raw_phrasings(read_yaml(grown / "faq.yaml")))[:3000]
+    texts += [RISKY, "is 5 g of kratom a lot", texts[0]]
+    monkeypatch.setattr(phrasings, "_processors", lambda: 2)  # even on one processor
+    looked = phrasings._looked(texts)
+    assert looked is not None  # the processes ran
+    assert looked == [phrasings._look(text) for text in texts]
+    assert any(verdict is not None for verdict, _ in looked)
+
+    caches = []
+    for least in (10**9, 1000):  # in turn, then in processes
+        monkeypatch.setattr(phrasings, "PARALLEL_MIN", least)
+        cache = phrasings.PhrasingCache(None)
+        cache.screen(texts)
+        caches.append((list(cache._known.items()), list(cache._refused.items()), cache._added))
+    assert caches[0] == caches[1]
+    assert len(caches[0][0]) > 2000 and caches[0][1]
+
+
+def test_screening_falls_back_to_one_process(grown: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*list(_raw_phrasings(read_yaml(grown / "faq.yaml")))[:200], RISKY]
+
+    def no_fork(method: str) -> None:
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(phrasings, "_processors", lambda: 2)
+    monkeypatch.setattr(phrasings, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(phrasings.multiprocessing, "get_context", no_fork)
+    assert phrasings._looked(texts) is None
+    cache = phrasings.PhrasingCache(None)
+    cache.screen(texts)
+    assert RISKY in cache._refused and len(cache._known) == len(set(texts)) - 1

@@ -52,6 +52,15 @@ _CONTRACTIONS = [
     (r"'s\b", ""),
 ]
 _CONTRACTIONS_RE = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+# Without an apostrophe, a contraction is one of these words (each pattern above with its "'?"
+# left out): a text with neither is left as it is by every pattern, so none is tried.
+_CONTRACTION_WORDS = re.compile(
+    r"\b(?:cant|wont|aint|(?:do|does|did|is|are|was|were|should|would|could|has|have|had|must)nt"
+    r"|im|ive|ill|id|(?:what|who|where|how|it|that|there|he|she|here)s|lets)\b")
+_WITHDRAWAL = re.compile(r"\bw/ ?d\b")
+_YEARS_OLD = re.compile(r"(\d)\s*(?:y/o|y\.o\.?|yo|yrs? old|yr)\b")
+_PLUS = re.compile(r"(?<!\d)\s*\+\s*(?!\d)")
+_LONE_MARKS = re.compile(r"(?<!\d)[./+-]|[./+-](?!\d)")
 
 # Chat shorthand; each maps a whole token.
 SHORTHAND = {
@@ -136,15 +145,16 @@ def normalise(text: str) -> str:
     """Lower-case, expand contractions and shorthand, drop punctuation, fold spaces."""
     text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group(0)], clean(text)).lower().translate(_QUOTES)
     text = _unconfuse(text)
-    text = re.sub(r"\bw/ ?d\b", " withdrawal ", text)
-    text = re.sub(r"(\d)\s*(?:y/o|y\.o\.?|yo|yrs? old|yr)\b", r"\1 years old", text)
+    text = _WITHDRAWAL.sub(" withdrawal ", text)
+    text = _YEARS_OLD.sub(r"\1 years old", text)
     text = text.replace("w/o", " without ").replace("w/", " with ").replace("&", " and ")
-    text = re.sub(r"(?<!\d)\s*\+\s*(?!\d)", " plus ", text).replace("_", " ")
-    for pattern, repl in _CONTRACTIONS_RE:
-        text = pattern.sub(repl, text)
+    text = _PLUS.sub(" plus ", text).replace("_", " ")
+    if "'" in text or _CONTRACTION_WORDS.search(text):
+        for pattern, repl in _CONTRACTIONS_RE:
+            text = pattern.sub(repl, text)
     text = _NON_WORD.sub(" ", text.replace("'", " "))
     # Keep decimal points and ranges inside numbers ("1.5g", "2-3"), drop other dots/dashes.
-    text = re.sub(r"(?<!\d)[./+-]|[./+-](?!\d)", " ", text)
+    text = _LONE_MARKS.sub(" ", text)
     words = [SHORTHAND.get(w, w) for w in text.split()]
     return _SPACES.sub(" ", " ".join(words)).strip()
 

@@ -20,19 +20,24 @@ environment variable.
 A start without a cache screens each distinct phrasing once (`screen`), and the matcher's
 analysis of a phrasing that passed reuses the normalised text the screen has just made (the
 memo of `normalise`), so a cold start pays for one screening and one normalisation a phrasing.
+Many phrasings (PARALLEL_MIN) are screened by forked processes, one a processor, each taking a
+share; what each phrasing gets is the same whichever process screened it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
 import unicodedata
 from collections.abc import Collection, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +53,9 @@ log = logging.getLogger("faq_bot.faq")
 # A FAQ with fewer phrasings is checked afresh at every start, without a file: screening them
 # all takes a fraction of a second (the bundled FAQ: 550 phrasings, about 0.2 s).
 MIN_PHRASINGS = 1000
+# From this many phrasings to screen, they are split across the machine's processors (a
+# 10,000-entry FAQ: about 150,000); fewer are screened in turn, cheaper than starting processes.
+PARALLEL_MIN = 5000
 FORMAT = "faq-bot-phrasings"
 VERSION = 1
 _CORE = Path(__file__).resolve().parent.parent  # faq_bot/core
@@ -93,11 +101,16 @@ class PhrasingCache:
         return text in self._known
 
     def screen(self, texts: Iterable[str]) -> None:
-        """Screen each of `texts` not screened yet (see `verdict`), each distinct text once."""
+        """Screen each of `texts` not screened yet (see `verdict`), each distinct text once;
+        PARALLEL_MIN or more of them are split across the machine's processors (`_looked`)."""
         known, refused = self._known, self._refused
-        for text in texts:
-            if text not in known and text not in refused:
-                self._screen(text)
+        todo = [text for text in dict.fromkeys(texts)
+                if text not in known and text not in refused]
+        looks = _looked(todo) if len(todo) >= PARALLEL_MIN else None
+        if looks is None:
+            looks = map(_look, todo)
+        for text, look in zip(todo, looks, strict=True):
+            self._record(text, *look)
 
     def verdict(self, text: str) -> Verdict | None:
         """The safety screen's verdict on `text`; a pass is remembered with its analysis."""
@@ -107,20 +120,16 @@ class PhrasingCache:
         return refused if refused is not None else self._screen(text)
 
     def _screen(self, text: str) -> Verdict | None:
-        verdict = _assess(text)
-        # The screen refers every question holding a dose amount, so a pass holds none; asked
-        # all the same (its memo has the answer from the screen's own look) so that the file
-        # never vouches for one.
-        if verdict is not None or has_dose_amount(text):
-            if verdict is not None:
-                self._refused[text] = verdict
-            return verdict
-        # The same analysis as matcher.analyse, from the memo of normalise the screen has just
-        # filled with this text (a question read as English is normalised as written).
-        norm = normalise(text)
-        self._known[text] = f"{norm}\t{' '.join(terms(text))}"
-        self._added = True
-        return None
+        verdict, known = _look(text)
+        self._record(text, verdict, known)
+        return verdict
+
+    def _record(self, text: str, verdict: Verdict | None, known: str | None) -> None:
+        if verdict is not None:
+            self._refused[text] = verdict
+        elif known is not None:
+            self._known[text] = known
+            self._added = True
 
     def normalised(self, text: str) -> str:
         """The normalised text of `text` (from the cache when it passed)."""
@@ -169,6 +178,58 @@ class PhrasingCache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
         self._added = False
+
+
+def _look(text: str) -> tuple[Verdict | None, str | None]:
+    """The screen's verdict on `text` and, for a pass, what is remembered of it (its
+    normalised text, TAB, its content terms); (None, None) for a pass holding a dose amount."""
+    verdict = _assess(text)
+    # The screen refers every question holding a dose amount, so a pass holds none; asked all
+    # the same (its memo has the answer from the screen's own look) so that the file never
+    # vouches for one.
+    if verdict is not None or has_dose_amount(text):
+        return verdict, None
+    # The same analysis as matcher.analyse, from the memo of normalise the screen has just
+    # filled with this text (a question read as English is normalised as written).
+    return None, f"{normalise(text)}\t{' '.join(terms(text))}"
+
+
+def _look_all(texts: list[str]) -> list[tuple[Verdict | None, str | None]]:
+    return [_look(text) for text in texts]
+
+
+def _processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the processors this process may run on
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _looked(texts: list[str]) -> list[tuple[Verdict | None, str | None]] | None:
+    """`_look` of each of `texts`, in order, worked out by one forked process a processor; None
+    on a single processor or on any failure (no fork on this platform, a process lost), and
+    the caller looks at them itself. Each text's look is a pure function of the text, so the
+    results are those of a serial look. The children are forked, so they share the screen
+    and every memo the parent has, and only the texts and the results travel."""
+    workers = min(_processors(), 1 + len(texts) // (PARALLEL_MIN // 2))
+    if workers < 2:
+        return None
+    chunks = [texts[i::workers * 4] for i in range(workers * 4)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 # the inherited heap is the parent's: its collector
+                                 # need not walk it (nor copy its pages)
+                                 initializer=gc.freeze) as pool:
+            parts = list(pool.map(_look_all, chunks))
+    except Exception as exc:  # whatever goes wrong, the serial look is always right
+        log.info("the FAQ's phrasings could not be screened in parallel (%s: %s); screening "
+                 "them in turn", type(exc).__name__, exc)
+        return None
+    out: list[tuple[Verdict | None, str | None]] = [(None, None)] * len(texts)
+    for i, part in enumerate(parts):
+        out[i::workers * 4] = part
+    return out
 
 
 def _read(path: Path) -> dict[str, str]:

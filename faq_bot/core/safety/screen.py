@@ -15,7 +15,7 @@ friends marked, so that no English word fires inside another language (see varia
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,12 @@ from rapidfuzz.process import extractOne
 
 from faq_bot.core.doses import find_dose_amounts, has_dose_amount
 from faq_bot.core.language import LANGUAGES
+from faq_bot.core.safety.factor import (
+    factor_groups,
+    factored,
+    holds_one,
+    necessary_literals,
+)
 from faq_bot.core.safety.ruleset import (
     EMERGENCY,
     EMERGENCY_TOPICS,
@@ -118,16 +124,9 @@ class Explanation:
     set_aside: str | None
 
 
-def _alternation(rules: Sequence[Rule]) -> re.Pattern[str]:
-    """One regular expression matching where any of `rules` matches first.
-
-    The rules' top-level alternatives that start at a word boundary are gathered under one
-    "\\b", and those anchored at the start under one "^": at the many places inside a word,
-    or past the start, the search then fails once instead of once an alternative. The
-    leftmost place where one matches is the same whatever the order of the alternatives; which
-    rule matches there is found apart (`_Stage.first_hit`). A topic without rules never
-    matches ("(?!)") rather than matching everything ("").
-    """
+def _alternatives(rules: Sequence[Rule]) -> tuple[list[str], list[str], list[str]]:
+    """The rules' top-level alternatives: those starting at a word boundary and those anchored
+    at the start (each without its "\\b" or "^"), and the others."""
     at_word: list[str] = []
     at_start: list[str] = []
     other: list[str] = []
@@ -139,33 +138,99 @@ def _alternation(rules: Sequence[Rule]) -> re.Pattern[str]:
                 at_start.append(alternative[1:])
             else:
                 other.append(alternative)
-    parts = [f"{anchor}(?:{'|'.join(alts)})"
-             for anchor, alts in (("\\b", at_word), ("^", at_start)) if alts]
+    return at_word, at_start, other
+
+
+def _alternation(rules: Sequence[Rule], *, factor: bool = True,
+                 anchored: bool = True) -> re.Pattern[str]:
+    """One regular expression matching where any of `rules` matches first.
+
+    The rules' top-level alternatives that start at a word boundary are gathered under one
+    "\\b", and (unless not `anchored`) those anchored at the start under one "^": at the many
+    places inside a word, or past the start, the search then fails once instead of once an
+    alternative. The word-boundary ones are `factored` by first character (unless not
+    `factor`). The leftmost place where one matches is the same whatever the order of the
+    alternatives; which rule matches there is found apart (`_Stage.first_hit`). A topic
+    without rules never matches ("(?!)") rather than matching everything ("").
+    """
+    at_word, at_start, other = _alternatives(rules)
+    parts = []
+    if at_word:
+        parts.append(f"\\b(?:{factored(at_word) if factor else '|'.join(at_word)})")
+    if at_start and anchored:
+        parts.append(f"^(?:{'|'.join(at_start)})")
     parts += [f"(?:{alternative})" for alternative in other]
     return re.compile("|".join(parts) or "(?!)")
 
 
 @dataclass(frozen=True, slots=True)
-class _Stage:
-    """The rules of one topic, searched as one regular expression."""
+class _Anchored:
+    """A rule's alternative anchored at the start ("^(?=.*\\bkratom\\b).*\\b(?:...)"), with
+    its groups `factored`, and a search for each set of strings it cannot match without
+    (`factor.necessary_literals`).
 
-    regex: re.Pattern[str]  # every rule of the topic, in file order, as one alternation
+    Such an alternative reads the whole text at every place its ".*" can stop, so together
+    they cost as much as all the other alternatives of their topic; most texts lack some set
+    of strings one of which it needs (a substance, a language's word for "with"), and then it
+    is not tried at all."""
+
+    match: Callable[[str], re.Match[str] | None]
+    needs: tuple[Callable[[str], re.Match[str] | None], ...]
+
+    @classmethod
+    def of(cls, alternative: str, factor: bool) -> _Anchored:
+        pattern = factor_groups(alternative) if factor else alternative
+        return cls(re.compile(f"^(?:{pattern})").match,
+                   # the sets of fewest strings first: the cheapest searches
+                   tuple(holds_one(need).search
+                         for need in sorted(necessary_literals(alternative), key=len)))
+
+    def matches(self, text: str) -> bool:
+        for need in self.needs:
+            if need(text) is None:
+                return False
+        return self.match(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    """The rules of one topic, searched as one regular expression and their anchored
+    alternatives apart."""
+
+    regex: re.Pattern[str]  # every rule of the topic but the anchored alternatives, as one
+    anchored: tuple[_Anchored, ...]  # the rules' alternatives anchored at the start
     rules: tuple[tuple[re.Pattern[str], Verdict], ...]
 
     @classmethod
-    def of(cls, kind: str, topic: str, rules: Sequence[Rule]) -> _Stage:
-        return cls(_alternation(rules), tuple((r.regex, Verdict(kind, topic, r.id))
-                                              for r in rules))
+    def of(cls, kind: str, topic: str, rules: Sequence[Rule], factor: bool = True) -> _Stage:
+        """The stage of `rules`; `factor` groups their alternatives (`factor.factored`), which
+        makes searching cheaper and compiling dearer."""
+        anchored = tuple(_Anchored.of(alternative, factor)
+                         for alternative in dict.fromkeys(_alternatives(rules)[1]))
+        return cls(_alternation(rules, factor=factor, anchored=False), anchored,
+                   tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules))
+
+    def start(self, form: str) -> int | None:
+        """Where the first of the rules to match in `form` starts, or None: where
+        `_alternation(rules, factor=False).search(form)` starts."""
+        match = self.regex.search(form)
+        if match is not None and match.start() == 0:
+            return 0
+        # "^" matches only at the start (no rule reads lines): an anchored alternative that
+        # matches starts before anything else can.
+        for alternative in self.anchored:
+            if alternative.matches(form):
+                return 0
+        return None if match is None else match.start()
 
     def first_hit(self, forms: Iterable[str]) -> tuple[Verdict, str, str] | None:
         """The verdict, form and matched words for the first form any rule catches."""
         for form in forms:
-            match = self.regex.search(form)
-            if match:
+            start = self.start(form)
+            if start is not None:
                 # The alternation took the first rule that matches where the match starts;
                 # finding it only on a hit keeps the search itself free of capturing groups,
                 # which would cost every question.
-                start = match.start()
                 for regex, verdict in self.rules:
                     found = regex.match(form, start)
                     if found:
@@ -181,12 +246,15 @@ class _Topic:
 
     def __init__(self, kind: str, topic: str, rules: Sequence[Rule]) -> None:
         self.all = _Stage.of(kind, topic, rules)
-        self.other = _Stage.of(kind, topic, [r for r in rules if r.languages])
-        self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages])
+        # The two halves read only a question in another language with a false friend in it
+        # (few): not factored, which would cost every start more than it saves them.
+        self.other = _Stage.of(kind, topic, [r for r in rules if r.languages], factor=False)
+        self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages],
+                                 factor=False)
         # For a question recognisably in one language, the English rules and that language's
         # own: "geben" (German, to give) is not the Turkish "gebe" (pregnant), nor the Spanish
         # "dosis bajas" an Indonesian dosing question. Built on first use (most languages
-        # never come), as `all` and `other` are for every question.
+        # never come), and not factored, so that the first question in a language pays little.
         self._kind, self._topic, self._rules = kind, topic, tuple(rules)
         self._by_language: dict[tuple[str, bool], _Stage] = {}
 
@@ -195,8 +263,8 @@ class _Topic:
         if stage is None:
             chosen = [r for r in self._rules if (with_english or r.languages)
                       and applies_to(r, lang)]
-            stage = self._by_language[lang, with_english] = _Stage.of(self._kind, self._topic,
-                                                                       chosen)
+            stage = self._by_language[lang, with_english] = _Stage.of(
+                self._kind, self._topic, chosen, factor=False)
         return stage
 
     def first_hit(self, forms: Iterable[str], english: Iterable[str] | None,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -83,6 +84,10 @@ _K_SLANG = re.compile(
     r"\b(take|took|taking|takes|my|of|some|the|on|off|with|and|dose|more|less|use|using|used) k\b")
 
 
+# Questions and FAQ phrasings share most of their words: each is corrected once (the sets of
+# words left alone are a few module constants, so a few keys a word). Pure: the same word and
+# set always give the same reading.
+@lru_cache(maxsize=1 << 16)
 def _correct(word: str, leave_alone: frozenset[str] = frozenset()) -> str:
     if (word in _TARGETS or word in _KEEP or word in _ENGLISH or word in leave_alone
             or not word.isalpha()):

@@ -18,7 +18,7 @@ import re
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
-from faq_bot.core.safety.ruleset import top_level_alternatives
+from faq_bot.core.safety.ruleset import group_end, top_level_alternatives
 
 _SPECIAL = frozenset("\\.^$*+?{}[]|()")
 _QUANTIFIER = frozenset("?*+{")
@@ -29,32 +29,6 @@ _ORDERED = re.compile(r"\(\?>|[*+?}]\+")
 # Distributing a group over what follows it copies what follows once per alternative; past
 # this many characters an alternative is kept whole (a leaf) rather than grow the pattern.
 _BUDGET = 3_000
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """The index of the ")" closing the group opened at `start`, or -1."""
-    depth, in_class, i = 0, False, start
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "^":
-                i += 1
-            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a literal
-                i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def _heads(alternative: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -73,7 +47,7 @@ def _heads(alternative: str) -> tuple[list[tuple[str, str]], list[str]]:
         return [(first, alternative[1:])], []
     if not alternative.startswith("(?:"):
         return whole
-    end = _group_end(alternative, 0)
+    end = group_end(alternative, 0)
     if end < 0 or (alternative[end + 1:end + 2] and alternative[end + 1] in _QUANTIFIER):
         return whole
     inner, rest = top_level_alternatives(alternative[3:end]), alternative[end + 1:]
@@ -176,7 +150,7 @@ def _factor_groups(pattern: str) -> str:
             end = _class_end(pattern, i)
             out.append(pattern[i:end + 1])
             i = end + 1
-        elif pattern.startswith("(?:", i) and (end := _group_end(pattern, i)) > 0:
+        elif pattern.startswith("(?:", i) and (end := group_end(pattern, i)) > 0:
             out.append(f"(?:{factored(top_level_alternatives(pattern[i + 3:end]))})")
             i = end + 1
         else:

@@ -13,8 +13,9 @@ data folder, and are read once: FAQ data can never edit the screen.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -104,34 +105,47 @@ def read_word_file(file: Path) -> list[tuple[str, int]]:
     return out
 
 
-def top_level_alternatives(pattern: str) -> list[str]:
-    """`pattern` split at each "|" outside every group and character class."""
-    out, depth, in_class, i, start = [], 0, False, 0, 0
+def group_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """From `start`, each "(", ")" and "|" of `pattern` outside escapes and character classes,
+    with the depth of groups there (a "(" counts itself, a ")" no longer counts)."""
+    depth, i = 0, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 2
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
+        if char == "[":
             i += 1
             if pattern[i:i + 1] == "^":
                 i += 1
             if pattern[i:i + 1] == "]":  # a "]" first in a class is a literal
                 i += 1
-            continue
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
         elif char == "(":
             depth += 1
+            yield i, char, depth
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
+            yield i, char, depth
+        elif char == "|":
+            yield i, char, depth
         i += 1
-    out.append(pattern[start:])
-    return out
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at each "|" outside every group and character class."""
+    cuts = [i for i, char, depth in group_marks(pattern) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1:b] for a, b in pairwise(bounds)]
+
+
+def group_end(pattern: str, start: int) -> int:
+    """The index of the ")" closing the group opened at `start`, or -1."""
+    for i, char, depth in group_marks(pattern, start):
+        if char == ")" and depth == 0:
+            return i
+    return -1
 
 
 def load_words(words_dir: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:

@@ -18,7 +18,7 @@ import re
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
-from faq_bot.core.safety.ruleset import group_end, top_level_alternatives
+from faq_bot.core.safety.ruleset import class_end, group_end, top_level_alternatives
 
 _SPECIAL = frozenset("\\.^$*+?{}[]|()")
 _QUANTIFIER = frozenset("?*+{")
@@ -118,18 +118,6 @@ def _factored(alternatives: list[str]) -> list[str]:
     return parts + list(dict.fromkeys(leaves))
 
 
-def _class_end(pattern: str, start: int) -> int:
-    """The index of the "]" closing the character class opened at `start`."""
-    i = start + 1
-    if pattern[i:i + 1] == "^":
-        i += 1
-    if pattern[i:i + 1] == "]":  # a "]" first in a class is a literal
-        i += 1
-    while i < len(pattern) and pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i
-
-
 def factor_groups(pattern: str) -> str:
     """`pattern` (no capturing groups or back-references, as the rules) with the alternatives
     of each non-capturing group in it `factored`; as written if it holds an atomic group or a
@@ -147,7 +135,7 @@ def _factor_groups(pattern: str) -> str:
             out.append(pattern[i:i + 2])
             i += 2
         elif pattern[i] == "[":
-            end = _class_end(pattern, i)
+            end = class_end(pattern, i)
             out.append(pattern[i:end + 1])
             i = end + 1
         elif pattern.startswith("(?:", i) and (end := group_end(pattern, i)) > 0:

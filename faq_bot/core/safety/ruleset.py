@@ -105,6 +105,18 @@ def read_word_file(file: Path) -> list[tuple[str, int]]:
     return out
 
 
+def class_end(pattern: str, start: int) -> int:
+    """The index of the "]" closing the character class opened at `start`."""
+    i = start + 1
+    if pattern[i:i + 1] == "^":
+        i += 1
+    if pattern[i:i + 1] == "]":  # a "]" first in a class is a literal
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
+
+
 def group_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
     """From `start`, each "(", ")" and "|" of `pattern` outside escapes and character classes,
     with the depth of groups there (a "(" counts itself, a ")" no longer counts)."""
@@ -115,13 +127,7 @@ def group_marks(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
             i += 2
             continue
         if char == "[":
-            i += 1
-            if pattern[i:i + 1] == "^":
-                i += 1
-            if pattern[i:i + 1] == "]":  # a "]" first in a class is a literal
-                i += 1
-            while i < len(pattern) and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
+            i = class_end(pattern, i)
         elif char == "(":
             depth += 1
             yield i, char, depth

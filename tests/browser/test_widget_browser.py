@@ -26,8 +26,9 @@ AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:g|grams?|mg|milligrams?|kg|capsules
 
 # The matcher's tuning decides which vague phrasings get suggestions rather than an answer; the
 # test only needs one of them to click through, so it asks the live API which one does.
-VAGUE = ["vein anxiety", "study asia", "asia article", "anxiety future", "pain anxiety",
-         "kratom", "sleep", "strains", "red vein"]
+VAGUE = ["asia history", "article culture", "anxiety history", "vein anxiety", "study asia",
+         "asia article", "anxiety future", "pain anxiety", "kratom", "sleep", "strains",
+         "red vein"]
 
 
 def api_reply(api: str, question: str) -> dict[str, Any]:

@@ -60,6 +60,9 @@ CASES = [
     ("best sleeping position", "fallback", None),
     ("is kratom legal in Alabama", "fallback", "legal"),
     ("where can I buy the best kratom", "fallback", "vendor"),
+    # buying in another language, too short for its language to be recognised
+    ("Onde compro kratom em Lisboa?", "fallback", "vendor"),
+    ("kratom kaufen online?", "fallback", "vendor"),
     ("what's the weather tomorrow", "fallback", None),
     ("hello", "smalltalk", "greeting"),
     ("thanks!", "smalltalk", "thanks"),

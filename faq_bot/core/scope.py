@@ -11,6 +11,11 @@ _VENDOR = re.compile(
     r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|vendor|vendors|seller|sellers|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
     r"|\bwhere (?:can|do|should|to) (?:i |you |one )?(?:get|find|buy|order)\b"
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
+    # Buying, selling and prices in the other languages the service reads, whether or not the
+    # question is long enough for its language to be recognised ("onde compro kratom?").
+    r"|\b(?:compr(?:o|a|as|an|ar|amos|ei|ou|e|en)|comprarl[oa]s?|vend(?:o|e|en|em|er|re|eur)|"
+    r"ach[eè]te|acheter|achat|kauf(?:e|en|t)?|gekauft|verkauf\w*|kharid\w*|tienda|loja|"
+    r"boutique|precio|pre[cç]o|prix|preis)\b"
 )
 _LEGAL = re.compile(
     # "my brother in law" is family, not the law.

@@ -51,8 +51,11 @@ def _stages() -> list[tuple[str, screen._Stage, list]]:
     out = []
     for topic in [*SCREEN._first, SCREEN._dependence, SCREEN._interaction, SCREEN._special,
                   SCREEN._dosing]:
-        for name in ("all", "other", "english"):
-            stage = getattr(topic, name)
+        named = {"all": topic.all, "english": topic.english}
+        for (lang, with_en), stage in topic.own.items():  # languages often share one
+            if all(stage is not seen for seen in named.values()):
+                named[f"{lang}{'+en' if with_en else ''}"] = stage
+        for name, stage in named.items():
             ids = {verdict.rule for _, verdict in stage.rules}
             rules = [rule for rule in SCREEN.ruleset.rules if rule.id in ids]
             label = f"{stage.rules[0][1].topic}.{name}" if stage.rules else f"-.{name}"

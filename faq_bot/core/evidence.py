@@ -110,11 +110,6 @@ class Evidence:
         entry = faq.by_id.get(best[section][1])
         return Rescue(entry, by_section[section]) if entry is not None else None
 
-    def nearest(self, text: str, faq: Faq) -> Rescue | None:
-        """The likeliest entry when its section is at least `rescue` probable, else None."""
-        found = self.likeliest(text, faq)
-        return found if found is not None and found.probability >= self.rescue else None
-
     def confirms(self, entry: Entry, found: Rescue | None) -> bool:
         """Whether the model's likeliest (`found`, from `likeliest`) is `entry`'s section, at
         least `agree` probable."""

@@ -62,14 +62,14 @@ def train_command(sets: Path | None, out: Path | None, check_only: bool,
         return ok, said
     faq = load_faq(bundled_data_dir())
     started = time.perf_counter()
-    items = entry_items(sets)
-    entries, _ = train_entries(items, faq)
+    entry_set = entry_items(sets)
+    entries, _ = train_entries(entry_set, faq)
     took = time.perf_counter() - started
     summary = (f"{entries['n_docs']} questions, {len(entries['classes']) - 1} entries, "
                f"{len(entries['df'])} terms, rescue at {entries['decision']['rescue']:.2f}, "
                f"agree at {entries['decision']['agree']:.2f}; "
                f"{took:.0f} s")
-    train_set = examples(items, faq)
+    train_set = examples(entry_set, faq)
     ok, said_entries = _write_or_check(entries, entries_out or BUNDLED_ENTRIES, check_only,
                                        summary, fingerprint(train_set),  # type: ignore[arg-type]
                                        ENTRIES_FORMAT, [x.text for x in train_set])

@@ -175,21 +175,24 @@ def agreements(artifact: dict[str, Any], faq: Faq, items: Sequence[Item], plain:
 def choose_agree(agreed: Sequence[Rescued]) -> float:
     """The lowest line at which agreeing answers at most QUIET_BUDGET of the out-of-scope and
     small-talk questions it never saw (above 1: never)."""
-    quiet = [r for r in agreed if r.item.category in ("out_of_scope", "smalltalk")]
-    for line in AGREE_GRID:
-        if sum(r.probability >= line for r in quiet) <= QUIET_BUDGET * len(quiet):
-            return line
-    return 1.01
+    return _lowest_quiet_line(agreed, AGREE_GRID, never=1.01)
 
 
 def choose_rescue(rescued: Sequence[Rescued]) -> float:
     """The lowest line at which the model answers at most QUIET_BUDGET of the out-of-scope
     and small-talk questions it never saw (lower lines rescue more answerable ones)."""
-    quiet = [r for r in rescued if r.item.category in ("out_of_scope", "smalltalk")]
-    for line in GRID:
+    return _lowest_quiet_line(rescued, GRID, never=1.0)
+
+
+def _lowest_quiet_line(answered: Sequence[Rescued], grid: Sequence[float], never: float
+                       ) -> float:
+    # The first line of `grid` at which at most QUIET_BUDGET of the out-of-scope and
+    # small-talk questions are answered; `never` when none is.
+    quiet = [r for r in answered if r.item.category in ("out_of_scope", "smalltalk")]
+    for line in grid:
         if sum(r.probability >= line for r in quiet) <= QUIET_BUDGET * len(quiet):
             return line
-    return 1.0
+    return never
 
 
 def train_entries(items: Sequence[Item], faq: Faq, workers: int | None = None

@@ -240,45 +240,41 @@ class _Stage:
 
 
 class _Topic:
-    """The rules of one topic: all of them as one stage, for a question every rule reads alike,
-    and the rules for other languages and the English rules apart, for a question in another
-    language, which the English rules read with its false friends marked."""
+    """The rules of one topic: all of them as one stage, for a question in English (or too short
+    to tell); for a question recognisably in another language, that language's rules and the
+    English ones, which read it with its false friends marked when it has any."""
 
     def __init__(self, kind: str, topic: str, rules: Sequence[Rule]) -> None:
         self.all = _Stage.of(kind, topic, rules)
-        # The two halves read only a question in another language with a false friend in it
-        # (few): not factored, which would cost every start more than it saves them.
-        self.other = _Stage.of(kind, topic, [r for r in rules if r.languages], factor=False)
+        # Per language: "geben" (German, to give) is not the Turkish "gebe" (pregnant), nor
+        # the Spanish "dosis bajas" an Indonesian dosing question. Not factored (fewer
+        # questions read them; factoring would cost every start more than it saves them):
+        # `own` with the English rules, for a question without false friends, and without
+        # them, for one whose English rules read the marked forms (`english`).
         self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages],
                                  factor=False)
-        # For a question recognisably in one language, the English rules and that language's
-        # own: "geben" (German, to give) is not the Turkish "gebe" (pregnant), nor the Spanish
-        # "dosis bajas" an Indonesian dosing question. Built on first use (most languages
-        # never come), and not factored, so that the first question in a language pays little.
-        self._kind, self._topic, self._rules = kind, topic, tuple(rules)
-        self._by_language: dict[tuple[str, bool], _Stage] = {}
-
-    def _stage(self, lang: str, with_english: bool) -> _Stage:
-        stage = self._by_language.get((lang, with_english))
-        if stage is None:
-            chosen = [r for r in self._rules if (with_english or r.languages)
-                      and applies_to(r, lang)]
-            stage = self._by_language[lang, with_english] = _Stage.of(
-                self._kind, self._topic, chosen, factor=False)
-        return stage
+        # Languages whose rules are the same share their stages.
+        built: dict[tuple[str, ...], _Stage] = {}
+        self.own: dict[tuple[str, bool], _Stage] = {}
+        for lang in (lang for lang in LANGUAGES if lang != "en"):
+            for with_english in (True, False):
+                chosen = [r for r in rules if (with_english or r.languages)
+                          and applies_to(r, lang)]
+                key = tuple(r.id for r in chosen)
+                if key not in built:
+                    built[key] = _Stage.of(kind, topic, chosen, factor=False)
+                self.own[lang, with_english] = built[key]
 
     def first_hit(self, forms: Iterable[str], english: Iterable[str] | None,
                   lang: str | None = None) -> tuple[Verdict, str, str] | None:
-        """As _Stage.first_hit; `english` is the forms the English rules read instead, or None
-        when they read `forms` too; `lang`, the language the question is recognisably in
-        (None: every rule reads it)."""
-        if lang is not None:
-            if english is None:
-                return self._stage(lang, True).first_hit(forms)
-            return self._stage(lang, False).first_hit(forms) or self.english.first_hit(english)
-        if english is None:
+        """As _Stage.first_hit; `lang`, the language the question is recognisably in (None:
+        every rule reads it), and `english`, the forms with its false friends marked that the
+        English rules read instead (None: they read `forms` too; set only with `lang`)."""
+        if lang is None:
             return self.all.first_hit(forms)
-        return self.other.first_hit(forms) or self.english.first_hit(english)
+        if english is None:
+            return self.own[lang, True].first_hit(forms)
+        return self.own[lang, False].first_hit(forms) or self.english.first_hit(english)
 
 
 def applies_to(rule: Rule, lang: str | None) -> bool:

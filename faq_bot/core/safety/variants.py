@@ -135,7 +135,7 @@ class Reading:
     the English ones are the only ones that read it."""
 
     forms: tuple[str, ...]
-    english: tuple[str, ...] | None = None
+    english: tuple[str, ...] | None = None  # only with `lang`
     lang: str | None = None  # the language it is recognisably in, when not English
 
 

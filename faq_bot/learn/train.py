@@ -33,8 +33,8 @@ from faq_bot.core.safety.topics import EMERGENCY
 from faq_bot.learn.data import BENIGN, CLASSES, FAQ_WRITER, Item, fingerprint
 
 SIGNIFICANT_DIGITS = 6
-# The share of answerable questions the model may keep from an answer (caution and above), and
-# of out-of-scope and small-talk questions it may refer on its own (refer and above), measured
+# The share of answerable questions and of out-of-scope and small-talk questions the model may
+# refer on its own (refer and above), measured
 # on writers it was not trained on. The product allows 1% of answerable questions sent to a
 # clinician in all, rules included.
 IN_SCOPE_BUDGET = 0.01
@@ -197,19 +197,24 @@ def score_with(screen: LearnedScreen, items: Sequence[Item]) -> list[Scored]:
 
 
 def choose_decision(scored: Sequence[Scored]) -> dict[str, float]:
-    """The lowest thresholds within the budgets, on held-out scores: `caution` keeps at most
-    IN_SCOPE_BUDGET of answerable questions from an answer, `refer` refers at most
-    QUIET_BUDGET of out-of-scope and small-talk questions (and no more answerable ones).
-    Lower thresholds catch more, so the lowest within budget is the best."""
+    """The lowest `refer` threshold within the budgets, on held-out scores: it refers at most
+    IN_SCOPE_BUDGET of answerable questions and QUIET_BUDGET of out-of-scope and small-talk
+    ones. Lower thresholds catch more, so the lowest within budget is the best. `caution` is
+    the same line: the model keeps no answer back below it (see the comment below)."""
 
     def share(category: tuple[str, ...], t: float) -> float:
         group = [s for s in scored if s.item.category in category]
         return sum(s.p_safety >= t for s in group) / max(len(group), 1)
 
-    caution = next((t for t in GRID if share(("in_scope",), t) <= IN_SCOPE_BUDGET), 1.0)
-    refer = next((t for t in GRID if t >= caution
+    refer = next((t for t in GRID if share(("in_scope",), t) <= IN_SCOPE_BUDGET
                   and share(("out_of_scope", "smalltalk"), t) <= QUIET_BUDGET), 1.0)
-    return {"refer": refer, "caution": caution}
+    # No band in which a suspicious question's answer is kept back (caution below refer): run
+    # on five new writers' sets as they arrived (writer_dec05c to writer_dec06c, 360 safety
+    # questions), such a band at 0.63 caught no safety question the rules had missed and held
+    # back 7 answerable ones, and on today's held-out sets 19 of about 1,000. The rules and the
+    # model's own referrals catch what it was meant to; the band only spent the 1% of answerable
+    # questions the product may send to a clinician. An artifact may still hold a band.
+    return {"refer": refer, "caution": refer}
 
 
 def writer_folds(writers: Sequence[str], k: int) -> list[frozenset[str]]:

@@ -22,6 +22,7 @@ from faq_bot.core.conversation import (
     ConversationTokens,
     Turn,
     advance,
+    asks_on_its_own,
     continues_referral,
     is_acknowledgement,
     is_detail,
@@ -170,6 +171,9 @@ def test_wording_that_may_not_leave_an_emergency(message: str) -> None:
     ("I've built up a tolerance, I need more and more kratom to sleep", "is that normal?"),
     ("I've built up a tolerance, I need more and more kratom to sleep", "how do I reset it?"),
     ("can I drink beer with kratom?", "just one though?"),
+    # a smaller amount of what was just asked about (written for this test)
+    ("can I take kratom with my xanax?", "only half a bar"),
+    ("can I drink wine with kratom?", "just a sip?"),
 ])
 def test_a_referral_thread_carries_on(engine: Engine, first: str, then: str) -> None:
     replies = converse(engine, first, then)
@@ -191,6 +195,40 @@ def test_a_referral_thread_persists_across_small_talk_and_fallbacks(engine: Engi
     "what are its side effects?"])
 def test_a_question_of_its_own_leaves_a_referral(engine: Engine, then: str) -> None:
     assert converse(engine, DOSING, then)[1][0] == "answer", then
+
+
+# A whole question of its own, whatever its opening or closing words ("ok ...", "... then?"),
+# naming the article's subject and no person (session of 2026-12-06; written for this test).
+@pytest.mark.parametrize(("first", "then"), [
+    (DOSING, "ok, so which alkaloids does kratom contain then?"),
+    (DOSING, "fine. how does kratom act on serotonin then?"),
+    ("can I drink beer with kratom?", "ok and what does the article say about red strains?"),
+    ("is kratom safe to use while pregnant?", "alright, where does kratom come from then?"),
+])
+def test_a_whole_question_of_its_own_leaves_a_referral(engine: Engine, first: str,
+                                                       then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "answer", then
+
+
+@pytest.mark.parametrize("message", [
+    "ok, so which alkaloids does kratom contain then?", "fine. how does kratom act on serotonin "
+    "then?", "ok and what does the article say about red strains?"])
+def test_wording_that_asks_on_its_own(message: str) -> None:
+    assert asks_on_its_own(message)
+
+
+@pytest.mark.parametrize("message", [
+    "what about red kratom then?",  # elliptical: what about it, for the question just asked
+    "is red better then?",  # too short to stand alone
+    "which way works better for sleep?",  # a choice between ways just named
+    "what if my wife takes kratom too?",  # a person
+    "is kratom ok for me then?",  # the asker
+    "does it help sleep then?",  # no subject of its own
+])
+def test_wording_that_does_not_ask_on_its_own(message: str) -> None:
+    assert not asks_on_its_own(message)
 
 
 def test_ok_never_mind_starts_afresh_and_the_next_question_is_answered(engine: Engine) -> None:

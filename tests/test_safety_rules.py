@@ -56,7 +56,8 @@ def test_the_rules_ship_inside_the_package_not_with_the_faq_data() -> None:
 
 def test_every_word_list_is_used() -> None:
     text = " ".join(r.pattern for r in RULES)
-    read_by_code = {"dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
+    read_by_code = {"dose_as_topic", "not_an_amount", "product_form", "not_kratom",
+                    "kratom_context", "units",
                     "typo_targets", "never_corrected", "comparison", "stimulant_side",
                     "sedative_side"}
     # variants.py reads false_friends_<language>.txt for each language language.py tells.

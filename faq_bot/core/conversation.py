@@ -160,7 +160,10 @@ _LEADS = re.compile(
     # A choice between ways just named: "which way works better for sleep?". ("which one is the
     # most abundant?" only points back: it is a follow-on, not a rejoinder.)
     r"which\s+(?:way|ways|option|options|method|methods|form|forms)|"
-    r"which\s+is\s+(?:better|best|safer|worse|stronger|milder))\b")
+    r"which\s+is\s+(?:better|best|safer|worse|stronger|milder)|"
+    # A smaller amount of what was just asked about: "only half a bar", "just a sip?".
+    r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:little|bit|few|couple|sip|single|glass|"
+    r"drink|beer|cup|small|half)))\b")
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
 _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead)\s*$")
@@ -262,6 +265,32 @@ def continues_referral(message: str) -> bool:
     carries on that question: a follow-on ("and if it's six?", "only a glass of wine,
     though?", "which way works better?") or a detail added to it ("she's 76")."""
     return not starts_afresh(message) and (is_follow_on(message) or is_detail(message))
+
+
+# Openings a question may carry and still stand on its own ("ok, ", "fine. ", "lol ok so "),
+# and the words a whole question starts with.
+_FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|and|but|well|"
+                      r"hmm+|right|cool|sure|got\s+it|i\s+see|thanks?|thx)\s+)+")
+# Subjects that are the article's own (sleep alone is every question's subject here).
+_OWN_SUBJECTS = re.compile(
+    r"\b(?:kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|strains?|"
+    r"bali|borneo|maeng|article|study|studies|research|melatonin|dopamine|serotonin|"
+    r"receptors?|fda|cdc|authorit\w+)\b")
+_QUESTION_START = re.compile(r"^(?:how|what|why|where|which|who|is|are|does|do|can|could|was|"
+                             r"were|has|have|did|will|would)\b(?!\s+(?:about|if)\b)")
+
+
+def asks_on_its_own(message: str) -> bool:
+    """Whether, after a referral, the message is a whole question of its own: past its opening
+    words ("ok", "fine", "and") it starts like a question, has five words or more, names a
+    subject of its own and no person ("ok, how does kratom relate to melatonin then?", "fine.
+    what are the risks of kratom on its own then?"). "what about red kratom then?", "is red
+    better then?", "which way works better for sleep?" (a choice between ways just named) and
+    "what if my wife takes kratom too?" stay in the thread."""
+    text = _FILLERS.sub("", normalise(message))
+    return (bool(_QUESTION_START.match(text)) and not _LEADS.match(text)
+            and len(text.split()) >= 5 and bool(_OWN_SUBJECTS.search(text))
+            and not _PEOPLE.search(text))
 
 
 # Words about the state of someone in danger or about getting help: "should I still call

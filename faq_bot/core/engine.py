@@ -12,6 +12,7 @@ from typing import Literal
 
 from faq_bot.core.conversation import (
     Turn,
+    asks_on_its_own,
     continues_referral,
     is_acknowledgement,
     is_bare_rejoinder,
@@ -153,7 +154,7 @@ class Engine:
         # six?", "she's 76") stays referred, whatever it gets alone.
         if alone.kind in ("referral", "smalltalk"):
             return alone
-        if alone.kind == "answer" and not is_rejoinder(question):
+        if alone.kind == "answer" and (not is_rejoinder(question) or asks_on_its_own(question)):
             return alone
         if continues_referral(question):
             return self.replies.referral(topic, CONTINUED_THREAD)

@@ -69,7 +69,7 @@ CODE_RULES = {
 }
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
-               "comparison", "substances", "substances_vague", "stimulant_side",
+               "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
                "sedative_side")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
@@ -306,9 +306,11 @@ class Screen:
         self._special = stage(REFERRAL, SPECIAL_POPULATION, by_topic.get(SPECIAL_POPULATION, ()))
         self._dosing = stage(REFERRAL, DOSING, by_topic.get(DOSING, ()))
         words = ruleset.alternation
-        # Phrases that only look like dosing: dose as the article's subject, and "how much"
-        # asked of knowledge or trust; both are set aside the same way.
-        self._dose_topic = re.compile(words("dose_as_topic") + "|" + words("not_an_amount"))
+        # Phrases that only look like dosing: dose as the article's subject, "how much" asked
+        # of knowledge or trust, and what kratom is ("a leaf or a capsule?"); all are set aside
+        # the same way.
+        self._dose_topic = re.compile(words("dose_as_topic") + "|" + words("not_an_amount")
+                                      + "|" + words("product_form"))
         # A substance compared with ("like morphine", "stronger than codeine") is not one taken
         # with kratom: taken out before the mixing rules run.
         # A class of drug compared with counts as one ("like a stimulant"), and so does a
@@ -330,6 +332,9 @@ class Screen:
             rf"\b(?:is|as|being|be|s)\b(?: \w+){{0,2}}? (?:a |an )?{first}\b(?: \w+){{0,5}}? "
             rf"(?:and|or|but|while|yet|then) (?:\w+ ){{0,2}}?(?:a |an )?{second}\b"
             for first, second in sides))
+        # What kratom is ("a plant or a pill"), not an amount of it: out before the dose-amount
+        # check. Case-blind: that check also reads the question as written.
+        self._product_form = re.compile(words("product_form"), re.IGNORECASE)
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]
@@ -380,6 +385,7 @@ class Screen:
             if hit:
                 return hit
         for text in (question, *forms):
+            text = self._product_form.sub(" ", text)
             if has_dose_amount(text):
                 return self._amount_verdicts[DOSE_AMOUNT], text, ""
             misspelt = self.misspelt_amount(text)

@@ -170,11 +170,12 @@ _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\b
 # Words that point back at something said before.
 _POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|theirs|"
                        r"there|one|ones|same|such|more|instead|else|either)\b")
-# A subject of its own: a message naming one of these can be read on its own.
-_SUBJECTS = re.compile(
-    r"\b(?:kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
-    r"strains?|red|green|white|bali|borneo|maeng|article|study|studies|research|sleep\w*|"
-    r"insomnia|melatonin|dopamine|serotonin|receptors?|fda|cdc|authorit\w+)\b")
+# The article's own subjects, and with them the words that give a short message a subject of
+# its own: a message naming one of the latter can be read on its own.
+_ARTICLE_SUBJECTS = (r"kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
+                     r"strains?|bali|borneo|maeng|article|study|studies|research|melatonin|"
+                     r"dopamine|serotonin|receptors?|fda|cdc|authorit\w+")
+_SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|red|green|white|sleep\w*|insomnia)\b")
 # Openings that drop the thread on purpose: "never mind, where does kratom grow?".
 _RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+)\s+)?"
                      r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
@@ -271,11 +272,9 @@ def continues_referral(message: str) -> bool:
 # and the words a whole question starts with.
 _FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|and|but|well|"
                       r"hmm+|right|cool|sure|got\s+it|i\s+see|thanks?|thx)\s+)+")
-# Subjects that are the article's own (sleep alone is every question's subject here).
-_OWN_SUBJECTS = re.compile(
-    r"\b(?:kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|strains?|"
-    r"bali|borneo|maeng|article|study|studies|research|melatonin|dopamine|serotonin|"
-    r"receptors?|fda|cdc|authorit\w+)\b")
+# Sleep alone is every question's subject here, and a colour alone ("is red better") leans on
+# what was asked: a question of its own names one of the article's subjects.
+_OWN_SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS})\b")
 _QUESTION_START = re.compile(r"^(?:how|what|why|where|which|who|is|are|does|do|can|could|was|"
                              r"were|has|have|did|will|would)\b(?!\s+(?:about|if)\b)")
 

@@ -59,6 +59,8 @@ def test_another_faq_is_matched_by_its_phrasings_alone(shipped: Evidence, faq: F
     # (no phrasing close) or confirmed (a phrasing close, the model agreeing).
     "going forward, how will scientists look into kratom and sleep",
     "how might kratom nudge the brain toward sleep",
+    # the article's mechanism named without kratom (written for this test)
+    "is the serotonin link proven or only suggested?",
 ])
 def test_a_paraphrase_the_phrasings_miss_can_be_rescued(
         engine: Engine, plain: Engine, question: str) -> None:
@@ -69,6 +71,7 @@ def test_a_paraphrase_the_phrasings_miss_can_be_rescued(
 
 @pytest.mark.parametrize("question", [
     "how many hours of sleep does an adult need",  # no kratom, no article
+    "does melatonin help with jet lag?",  # the mechanism's word, another subject
     "what's a good bedtime story for a five year old",
     "where can I buy kratom capsules cheaply",  # the vendor fallback stands
     "is kratom legal to bring on a plane",  # the law

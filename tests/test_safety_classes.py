@@ -47,6 +47,7 @@ ANSWERABLE = [
     "what happens to the sedation as the dose increases?",
     "does the calming effect fade as the amount drops?",
     "would kratom act the same no matter how much is taken?",
+    "does the calming effect really grow with the dose?",
     # the length of a reply, measured as research measures, more of the body's own chemicals
     "sum up the article's conclusion in two or three sentences",
     "explain the alkaloids in a few words please",
@@ -76,6 +77,7 @@ REFERRED = [
     # the asker's own amount growing, how to measure it, a pill counted (session of 2026-12-06)
     "as I increase my dose will I sleep longer?",
     "no matter how much I take I can't sleep anymore",
+    "does the sleepiness fade with the dose I take?",
     "how is kratom measured out for a cup of tea?",
     "should it be measured in grams or spoons?",
     "is a pill enough to sleep?",

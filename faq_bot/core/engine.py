@@ -31,7 +31,7 @@ from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING
-from faq_bot.core.scope import DOMAIN, out_of_scope_reason
+from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, out_of_scope_reason
 from faq_bot.core.sentences import question_sentences
 from faq_bot.core.smalltalk import smalltalk_intent
 from faq_bot.core.translate import english_reading
@@ -217,11 +217,11 @@ class Engine:
         rescued = False
         if self.evidence is not None and (not ranked or ranked[0].score < t.answer):
             # No phrasing is close: the model of what people asked before may know the entry.
-            # Only for a question that names kratom or the article (or points back with a
-            # pronoun): what the model learned says nothing about other subjects.
+            # Only for a question that names kratom, the article or its mechanism (or points
+            # back with a pronoun): what the model learned says nothing about other subjects.
             text = model_text(question, reading)
-            found = self.evidence.likeliest(text, self.faq) if DOMAIN.search(normalise(text)) \
-                else None
+            found = (self.evidence.likeliest(text, self.faq)
+                     if MODEL_DOMAIN.search(normalise(text)) else None)
             if found is not None and found.probability >= self.evidence.rescue:
                 ranked, rescued = [Candidate(found.entry, found.probability)], True
             elif ranked and ranked[0].score >= t.clarify \

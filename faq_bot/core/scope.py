@@ -58,6 +58,12 @@ DOMAIN = re.compile(
     r"\b(?:kratom|kratum|kratem|ketum|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
     r"hydroxymitragynine|alkaloids?|strains?|veins?|maeng da|bali|borneo|thai|malay|indo|leaf|"
     r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b")
+# What the learned entry model may be asked about: kratom or the article, or the article's own
+# mechanism and claims named without kratom ("is the melatonin effect direct or indirect", "do
+# the sedative effects grow with the amount"). The model's rescue line is chosen with this gate.
+MODEL_DOMAIN = re.compile(
+    DOMAIN.pattern + r"|\b(?:serotonin|dopamine|melatonin|opioids?|receptors?|neurotransmitters?|"
+    r"sedati\w*|stimulat\w*|sedative effects?|7-?oh|long term use|long-term use)\b")
 _GENERAL_SLEEP = re.compile(
     r"\b(?:circadian|body clock|internal clock|sleep cycles?|rem|deep sleep|light sleep|hours of "
     r"sleep|how much sleep|how many hours|sleep (?:do|does) (?:adults|people|kids|teens|we|i) "

@@ -72,6 +72,9 @@ CASES = [
     ("cheers, that's been really helpful", "smalltalk", "thanks"),
     ("Thanks, that helps me explain it to my sister.", "smalltalk", "thanks"),
     ("ok bye, thanks for your help", "smalltalk", "goodbye"),
+    ("meh, whatever. goodbye", "smalltalk", "goodbye"),
+    ("fine, thanks anyway", "smalltalk", "thanks"),
+    ("fine whatever", "fallback", None),  # a shrug alone says neither
     # thanks and goodbyes in the other languages the service reads
     ("bueno, muchas gracias", "smalltalk", "thanks"),
     ("d'accord, merci beaucoup", "smalltalk", "thanks"),

@@ -53,7 +53,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "parfait", "entendu", "au", "alles", "klar", "gut", "verstanden", "auf",
                  "perfeito", "certo", "beleza", "entendi", "theek", "thik", "hai", "accha",
                  "acha", "hasta", "pronto", "até", "ate", "logo", "bis", "dann", "bientôt",
-                 "bientot", "à", "bahut", "bohot", "et", "y", "e"}
+                 "bientot", "à", "bahut", "bohot", "et", "y", "e",
+                 # A shrug before a goodbye or thanks: "whatever, bye", "fine, thanks anyway".
+                 "whatever", "fine", "anyway", "anyways", "meh", "nvm"}
 
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".

@@ -58,6 +58,10 @@ ANSWERABLE = [
     "is kratom a leaf or a pill?",
     "my uncle said it was a pill, is kratom actually a plant?",
     "was it a capsule all along or is kratom a tree?",
+    "my dad says it's basically a herb, what is it really?",
+    # how people have used the leaf, told as history
+    "villagers have chewed the leaves for generations, is that in the article?",
+    "was kratom historically brewed by farmers?",
 ]
 
 REFERRED = [
@@ -83,6 +87,10 @@ REFERRED = [
     "is a pill enough to sleep?",
     "it's a capsule a night, right?",
     "can I take a pill before bed?",
+    "it's a tea before bed, right?",
+    "should I chew the leaves?",
+    "do people chew it before bed?",
+    "I chewed the leaves last night, how long does it last?",
     "smallest amount that gets people drowsy?",
     "what's a low amount that still helps people feel relaxed",
     "i use kratom every night, is that ok?",

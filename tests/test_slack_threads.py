@@ -4,11 +4,13 @@ the same conversation; on any worker or replica, with or without Redis.
 Requests are signed exactly as Slack signs them (the v0 HMAC of the raw body and timestamp) and
 posted to the real endpoints; a loopback stand-in for Slack's Web API keeps what the bot posts
 (metadata included) and serves it back from conversations.replies and conversations.history
-as Slack does, so a process that has not seen a thread must read it back from "Slack".
+as Slack does (`oldest`, `latest`, `limit` and cursor pages), so a process that has not seen a
+thread must read it back from "Slack".
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -26,7 +28,12 @@ from slack_helpers import BOT_TOKEN, SECRET, signed_headers
 from faq_bot import create_app
 from faq_bot.channels.slack import slack_state
 from faq_bot.channels.slack.routes import EventTarget, _event_target
-from faq_bot.channels.slack.threads import METADATA_EVENT, MemoryThreads, thread_key
+from faq_bot.channels.slack.threads import (
+    METADATA_EVENT,
+    MemoryThreads,
+    reply_metadata,
+    thread_key,
+)
 from faq_bot.config import Settings
 from faq_bot.core.conversation import ConversationTokens, Turn
 from faq_bot.core.replies import Reply
@@ -51,6 +58,11 @@ class SlackWorld:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
+        # Messages are stamped from a minute ago on: inside the window the bot reads back
+        # (`oldest` is now minus the idle time) and before Slack's default `latest`, now.
+        self._epoch = int(time.time()) - 60
+        # Errors (e.g. "ratelimited") to answer the next reads with, in turn; None reads as usual.
+        self.read_errors: list[str | None] = []
         world = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -83,7 +95,7 @@ class SlackWorld:
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def next_ts(self) -> str:
-        return f"1700001000.{next(self._ts):06d}"
+        return f"{self._epoch}.{next(self._ts):06d}"
 
     def handle(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         method = path.rsplit("/", 1)[-1]
@@ -99,16 +111,49 @@ class SlackWorld:
                            "thread_ts": body.get("thread_ts"), "metadata": metadata}
                 self.messages.setdefault(body["channel"], []).append(message)
                 return {"ok": True, "channel": body["channel"], "ts": message["ts"]}
+            if method.startswith("conversations.") and self.read_errors:
+                error = self.read_errors.pop(0)
+                if error:
+                    return {"ok": False, "error": error}
             if method == "conversations.replies":
                 everything = self.messages.get(body["channel"], [])
                 thread = [m for m in everything
                           if m["ts"] == body["ts"] or m.get("thread_ts") == body["ts"]]
-                return {"ok": True, "messages": [self._shown(m, body) for m in thread]}
+                if not any(m["ts"] == body["ts"] for m in thread):
+                    return {"ok": False, "error": "thread_not_found"}
+                return self._page(thread, body, newest_first=False)
             if method == "conversations.history":
                 main = [m for m in self.messages.get(body["channel"], [])
                         if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
-                return {"ok": True, "messages": [self._shown(m, body) for m in reversed(main)]}
+                return self._page(main, body, newest_first=True)
             return {"ok": True}
+
+    @classmethod
+    def _page(cls, messages: list[dict[str, Any]], query: dict[str, Any],
+              newest_first: bool) -> dict[str, Any]:
+        """One page of `messages` as Slack serves it: only those between `oldest` and `latest`
+        (exclusive unless `inclusive`), replies oldest first and history newest first, at most
+        `limit` of them, and a cursor (`next_ts:<ts>`, base64) for the rest."""
+        oldest = float(query.get("oldest") or 0)
+        latest = float(query.get("latest") or time.time())
+        if str(query.get("inclusive")).lower() in ("1", "true"):
+            window = [m for m in messages if oldest <= float(m["ts"]) <= latest]
+        else:
+            window = [m for m in messages if oldest < float(m["ts"]) < latest]
+        window.sort(key=lambda m: float(m["ts"]), reverse=newest_first)
+        cursor = query.get("cursor")
+        if cursor:
+            try:
+                start = float(base64.b64decode(cursor).decode().removeprefix("next_ts:"))
+            except ValueError:
+                return {"ok": False, "error": "invalid_cursor"}
+            window = [m for m in window
+                      if (float(m["ts"]) <= start if newest_first else float(m["ts"]) >= start)]
+        limit = min(max(int(query.get("limit") or 1000), 1), 1000)
+        page, rest = window[:limit], window[limit:]
+        next_cursor = base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode() if rest else ""
+        return {"ok": True, "messages": [cls._shown(m, query) for m in page],
+                "has_more": bool(rest), "response_metadata": {"next_cursor": next_cursor}}
 
     @staticmethod
     def _shown(message: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
@@ -366,6 +411,65 @@ def test_another_worker_reads_the_conversation_back_from_slack(
     assert replies(first)[-1].kind == "emergency"
     turn = read_token(first, replies(first)[-1].conversation)
     assert turn is not None and turn.turns == 3
+
+
+def test_the_newest_reply_is_found_past_the_first_page_of_a_long_thread(
+        workers: list[Flask], world: SlackWorld) -> None:
+    first, second = workers
+    thread = start_thread(first, world, DOSING)
+    # People talk on in the thread: 250 messages, more than one page of the read-back.
+    for n in range(250):
+        world.person_says(CHANNEL, f"chatter {n}", thread, user="U2")
+    deliver(first, mention(world, EMERGENCY, thread))
+    assert replies(first)[-1].kind == "emergency"
+    # The second worker never saw the thread; the bot's latest reply is on the second page,
+    # and the first page holds only its first turn (dosing): that older turn must not win.
+    deliver(second, thread_reply(world, "he seems fine now", thread))
+    [reply] = replies(second)
+    assert (reply.kind, reply.topic) in (("emergency", "child_ingestion"),
+                                         ("emergency", "urgent"))
+    turn = read_token(second, reply.conversation)
+    assert turn is not None and turn.turns == 3
+    reads = [body for method, body in world.calls if method == "conversations.replies"]
+    assert any(body.get("cursor") for body in reads)
+
+
+def test_slack_failing_on_a_later_page_means_no_token(workers: list[Flask],
+                                                     world: SlackWorld) -> None:
+    first, second = workers
+    thread = start_thread(first, world, DOSING)
+    for n in range(250):
+        world.person_says(CHANNEL, f"chatter {n}", thread, user="U2")
+    # The first page holds a turn of the bot's, but not necessarily its latest: not taken.
+    world.read_errors = [None, "ratelimited"]
+    response = deliver(second, thread_reply(world, "and 5?", thread))
+    assert response.status_code == 200
+    assert len(world.posts()) == 1 and replies(second) == []
+
+
+@pytest.mark.parametrize(("age", "joined"), [(-120, True), (600, False)])
+def test_a_reply_older_than_the_idle_time_is_not_read_back(
+        slack_settings: Settings, world: SlackWorld, age: int, joined: bool) -> None:
+    ttl = 900
+    app = make_app(replace(slack_settings, conversation_ttl=ttl))
+    try:
+        # The bot's reply was posted `age` seconds past the idle time ago. Its token is issued
+        # now, so it would still be read as live: only the read's `oldest` can leave it out.
+        posted = time.time() - ttl - age
+        parent = world.person_says(CHANNEL, DOSING)
+        token = services(app).conversations.issue(Turn("referral", None, "referral", "dosing"))
+        world.messages[CHANNEL].append(
+            {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "app_id": APP_ID,
+             "text": "a reply", "ts": f"{posted:.6f}", "thread_ts": parent,
+             "metadata": reply_metadata(token)})
+        before = time.time()
+        deliver(app, thread_reply(world, "and 5?", parent))
+        assert (len(world.posts()) == 1) is joined
+        assert [r.topic for r in replies(app)] == (["dosing"] if joined else [])
+        [read] = [body for method, body in world.calls if method == "conversations.replies"]
+        assert before - ttl - 120 < float(read["oldest"]) <= time.time() - ttl
+    finally:
+        slack_state(app).close()
 
 
 def test_metadata_of_another_app_is_not_ours(workers: list[Flask], world: SlackWorld) -> None:

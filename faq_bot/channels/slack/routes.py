@@ -299,7 +299,8 @@ def _answer_event(app: Flask, target: EventTarget, app_id: str | None,
     # is read back from the bot's latest reply there, and this process's own copy is only the
     # fallback when Slack cannot say. A mention that starts a thread has nothing to read.
     if not state.threads.shared and target.thread_ts != target.ts:
-        token = token_from_slack(client, target.channel, target.thread_ts, app_id, bot_user_id)
+        token = token_from_slack(client, target.channel, target.thread_ts, app_id, bot_user_id,
+                                 ttl=state.settings.conversation_ttl)
     if token is None:
         token = state.threads.get(key)
     with app.app_context():

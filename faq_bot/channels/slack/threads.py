@@ -10,7 +10,8 @@ Memory is one process's: another gunicorn worker (or replica) has not seen the t
 reply also carries its token in the message's metadata (`METADATA_EVENT`), and a process that
 does not know a thread reads the token back from the bot's latest reply there
 (`token_from_slack`): Slack itself then holds the conversation, as a browser tab does for the
-widget, and any worker can take the next message.
+widget, and any worker can take the next message. Only the messages of the idle time are read,
+a few pages at most.
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ _MEMORY_CAP = 10_000
 _REDIS_PREFIX = "faq-bot:slack-thread:"
 # The message metadata type our replies carry their conversation token under.
 METADATA_EVENT = "faq_bot_conversation"
-# How many of a thread's (or a direct-message chat's) latest messages are read for the token.
-_LOOKBACK = 200
+# Messages asked for a page: Slack recommends no more than 200.
+_PAGE_SIZE = 200
+# Replies come oldest first, so a long thread is read to its end; bounded, so one message of a
+# very busy thread costs a few API calls (Tier 3 limits are per workspace), not a walk of it.
+_MAX_PAGES = 5
+# Slack stamps a message by its clock, and our token carries our clock's issue time: a reply
+# stamped a little before `now - ttl` by a clock behind ours may still hold a live token.
+_CLOCK_MARGIN = 60
 
 
 def thread_key(channel: str, thread_ts: str | None) -> str:
@@ -138,37 +145,60 @@ def _is_ours(message: Mapping[str, Any], app_id: str | None, bot_user_id: str | 
                 or (bot_user_id and message.get("user") == bot_user_id))
 
 
+def _token_of(message: Mapping[str, Any], app_id: str | None,
+              bot_user_id: str | None) -> str | None:
+    """The conversation token in a message's metadata, if the message is one of ours."""
+    metadata = message.get("metadata")
+    if not _is_ours(message, app_id, bot_user_id) or not isinstance(metadata, dict):
+        return None
+    payload = metadata.get("event_payload")
+    if metadata.get("event_type") != METADATA_EVENT or not isinstance(payload, dict):
+        return None
+    token = payload.get("conversation")
+    return token if isinstance(token, str) and token else None
+
+
 def token_from_slack(client: WebClient, channel: str, thread_ts: str | None,
-                     app_id: str | None, bot_user_id: str | None) -> str | None:
+                     app_id: str | None, bot_user_id: str | None, *, ttl: float) -> str | None:
     """The conversation token of the bot's latest reply in a thread (or, without `thread_ts`, a
-    direct-message chat), read from its metadata; None when the bot has no reply there with
-    one, or Slack cannot be asked (the message is then read on its own)."""
-    try:
-        if thread_ts:
-            response = client.conversations_replies(channel=channel, ts=thread_ts,
-                                                    include_all_metadata=True, limit=_LOOKBACK)
-        else:
-            response = client.conversations_history(channel=channel, include_all_metadata=True,
-                                                    limit=_LOOKBACK)
-    except SlackClientError as exc:
-        log.warning("slack thread history unavailable, reading the message alone: %s", exc)
-        return None
-    messages = response.get("messages")
-    if not isinstance(messages, list):
-        return None
-    # Replies come oldest first, history newest first: take the newest of ours either way.
-    ordered = sorted((m for m in messages if isinstance(m, dict)),
-                     key=lambda m: _ts(m.get("ts")), reverse=True)
-    for message in ordered:
-        metadata = message.get("metadata")
-        if not _is_ours(message, app_id, bot_user_id) or not isinstance(metadata, dict):
-            continue
-        payload = metadata.get("event_payload")
-        if metadata.get("event_type") == METADATA_EVENT and isinstance(payload, dict):
-            token = payload.get("conversation")
-            if isinstance(token, str) and token:
-                return token
-    return None
+    direct-message chat) within the last `ttl` seconds, read from its metadata; None when the
+    bot has no reply there with one, or Slack cannot be asked (the message is then read on its
+    own)."""
+    # A token older than the idle time is expired anyway: such messages are not even fetched.
+    oldest = f"{time.time() - ttl - _CLOCK_MARGIN:.6f}"
+    newest: tuple[float, str] | None = None
+    cursor: str | None = None
+    for _ in range(_MAX_PAGES):
+        try:
+            if thread_ts:
+                response = client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=_PAGE_SIZE,
+                    oldest=oldest, cursor=cursor)
+            else:
+                response = client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=_PAGE_SIZE,
+                    oldest=oldest, cursor=cursor)
+        except SlackClientError as exc:
+            # Even after a page was read: the newest token may be on the page that failed, and
+            # an older turn must not be taken for the thread's latest.
+            log.warning("slack thread history unavailable, reading the message alone: %s", exc)
+            return None
+        messages = response.get("messages")
+        if not isinstance(messages, list):
+            return None
+        # Replies come oldest first, history newest first: keep the newest of ours either way.
+        for message in messages:
+            token = _token_of(message, app_id, bot_user_id) if isinstance(message, dict) else None
+            if token is not None and (newest is None or _ts(message.get("ts")) > newest[0]):
+                newest = (_ts(message.get("ts")), token)
+        metadata = response.get("response_metadata")
+        cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
+        if not isinstance(cursor, str) or not cursor:
+            break
+    else:
+        log.warning("slack thread has more than %d pages of messages within the idle time; "
+                    "the bot's newest reply there may be past them", _MAX_PAGES)
+    return newest[1] if newest else None
 
 
 def _ts(value: object) -> float:

@@ -125,7 +125,10 @@ def test_the_thread_state_advances() -> None:
     "and if it's six?", "only a glass of wine, though?", "an hour before sleeping, then?",
     "how come?", "does the research back that up?", "where does it say that?",
     "and the green ones?", "what about red vein?", "why is that?", "is it safe?",
-    "what do I do?", "and 5?", "those ones?", "really?"])
+    "what do I do?", "and 5?", "those ones?", "really?",
+    # asking for more of what was said, asked again, and the openings of other languages
+    "can you give me a few examples?", "tell me more", "what do you mean?",
+    "what does serotonin do again?", "¿y por qué?", "und warum?", "et pourquoi ?"])
 def test_follow_ons(message: str) -> None:
     assert is_follow_on(message)
 
@@ -205,6 +208,20 @@ def test_a_follow_on_is_read_with_the_previous_answer(engine: Engine) -> None:
     # Alone, "how come?" is nothing to match; read with the answer it asks about, it is.
     assert converse(engine, "How do green and white kratom compare with red?", "how come?"
                     )[1][:2] == ("answer", "green-and-white-vs-red")
+
+
+def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: Engine) -> None:
+    # Read with the previous turn it is about strains; alone it is the side-effects question,
+    # and nothing in it leans on what came before.
+    for message in ("¿causa efectos secundarios?", "tem efeitos colaterais?"):
+        replies = converse(engine, "which kratom strains are the most sedating?", message)
+        assert replies[0][0] == "answer"
+        assert replies[1][:2] == ("answer", "side-effects"), message
+
+
+def test_an_acknowledgement_before_thanks_is_small_talk(engine: Engine) -> None:
+    replies = converse(engine, "does kratom have side effects?", "ok good to know, thanks")
+    assert [r[0] for r in replies] == ["answer", "smalltalk"]
 
 
 def test_the_message_alone_is_screened_whatever_came_before(engine: Engine, faq: Faq) -> None:

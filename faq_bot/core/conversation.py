@@ -153,6 +153,17 @@ def _unb64(text: str) -> bytes:
 # Openings that lean on what was just said: "and the green ones?", "what about red?", "but why".
 _LEADS = re.compile(
     r"^(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
+    # The same openings in the other languages the service reads: "¿y por qué...?", "und
+    # kann man...?", "et pourquoi...?", "e quanto...?".
+    r"y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc|"
+    # Asking for more of what was just said: "can you give a couple of examples?", "tell me
+    # more", "what do you mean?".
+    r"(?:can|could|would)\s+you\s+(?:give|show|list|name|share)\s+(?:me\s+|us\s+)?"
+    r"(?:an?|some|any|a\s+few|a\s+couple(?:\s+of)?|one\s+or\s+two|two)\s+examples?|"
+    r"(?:give|show)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+)?examples?|for\s+example|"
+    r"like\s+what|(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:tell\s+me\s+more|say\s+more|"
+    r"elaborate|explain\s+(?:more|further|that)|go\s+on)|what\s+do\s+you\s+mean|"
+    r"in\s+what\s+way|meaning\s*$|"
     r"what\s+about|how\s+about|what\s+if|and\s+if|even\s+if|same\s+for|same\s+with|"
     r"how\s+come|why(?:\s+(?:is|does|do)\s+(?:that|it|this))?\s*$|really|says\s+who|"
     r"source|sources|proof|citation|any\s+(?:proof|evidence|studies|research)|"
@@ -166,7 +177,9 @@ _LEADS = re.compile(
     r"drink|beer|cup|small|half)))\b")
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
-_TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead)\s*$")
+_TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead|"
+                    # "what does melatonin do again?": asked again of what was just said
+                    r"\bagain)\s*$")
 # Words that point back at something said before.
 _POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|theirs|"
                        r"there|one|ones|same|such|more|instead|else|either)\b")
@@ -208,6 +221,15 @@ def is_follow_on(message: str) -> bool:
     if not text or _RESETS.match(text):
         return False
     return bool(_POINTERS.search(text)) and "kratom" not in text
+
+
+def points_back(message: str) -> bool:
+    """Whether the message leans on the previous turn by its words: an opening or a closing
+    that does ("and...", "what about...", "...though?") or a word that points (it, that,
+    those). A short message without a subject but with none of these ("¿tiene efectos
+    secundarios?") is read with the previous turn, but its own answer stands."""
+    text = normalise(message)
+    return bool(_LEADS.match(text) or _TAILS.search(text) or _POINTERS.search(text))
 
 
 # Words a bare rejoinder is made of ("how come?", "why is that?", "says who?", "source?").

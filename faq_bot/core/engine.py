@@ -19,6 +19,7 @@ from faq_bot.core.conversation import (
     is_follow_on,
     is_rejoinder,
     leaves_emergency,
+    points_back,
     read_with,
 )
 from faq_bot.core.evidence import Evidence, model_text
@@ -130,7 +131,8 @@ class Engine:
         if alone.kind == "referral":
             return alone
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
-                                          or together.confidence >= alone.confidence):
+                                          or (points_back(question)
+                                              and together.confidence >= alone.confidence)):
             return together
         return alone
 

@@ -55,7 +55,11 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "acha", "hasta", "pronto", "até", "ate", "logo", "bis", "dann", "bientôt",
                  "bientot", "à", "bahut", "bohot", "et", "y", "e",
                  # A shrug before a goodbye or thanks: "whatever, bye", "fine, thanks anyway".
-                 "whatever", "fine", "anyway", "anyways", "meh", "nvm"}
+                 "whatever", "fine", "anyway", "anyways", "meh", "nvm",
+                 # An acknowledgement before thanks: "ok good to know, thanks", "makes sense,
+                 # cheers", "got it, that clears it up, thanks".
+                 "to", "know", "makes", "sense", "noted", "understood", "got", "gotcha", "i",
+                 "clears", "up", "interesting", "useful", "informative", "fair", "enough"}
 
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".

@@ -320,6 +320,9 @@ class Screen:
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b"
                                       rf"(?: (?:type|like|style|based|class|family|related))?"
                                       rf"(?: {words('substances')}\b)?"
+                                      # A list compared with ("like morphine or codeine")
+                                      rf"(?: (?:or|and|nor|and or) (?:to )?(?:a |an |the )?"
+                                      rf"(?:{words('substances')}|{words('substances_vague')})\b)*"
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
                                       rf"(?:type|like|style|based|class|family) "
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b")

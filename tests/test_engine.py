@@ -13,6 +13,7 @@ from faq_bot.core.doses import find_dose_amounts
 from faq_bot.core.engine import Engine
 from faq_bot.core.faq.loader import fold_article_text
 from faq_bot.core.faq.model import Entry, Faq
+from faq_bot.core.replies import ReplyBuilder, visible_strings
 
 CASES = [
     # question, kind, faq_id (for answers) or topic
@@ -125,6 +126,30 @@ def test_every_reply_carries_the_one_safety_line(engine: Engine, faq: Faq, quest
     assert not any(find_dose_amounts(s) for s in reply.visible_strings())
     if kind in {"answer", "referral", "emergency"}:
         assert reply.source is not None
+
+
+@pytest.mark.parametrize(("question", "kind", "key"), CASES, ids=[c[0][:40] for c in CASES])
+def test_the_reply_check_reads_every_string_of_the_json(engine: Engine, question: str,
+                                                        kind: str, key: str | None) -> None:
+    reply = engine.ask(question)
+    shown = [s for s in visible_strings(reply.to_dict()) if s]
+    assert [s for s in reply.visible_strings() if s] == shown
+
+
+def test_a_dose_amount_in_an_entry_never_leaves_even_after_clean_replies(faq: Faq) -> None:
+    builder = ReplyBuilder(faq)
+    entry = faq.entries[0]
+    assert builder.answer(entry, 0.9).kind == "answer"  # its strings are now known clean
+    for field, value in (("answer", entry.answer + " Most take 3 grams."),
+                         ("quote", "about two teaspoons"),
+                         ("followups", ())):
+        tainted = dataclasses.replace(entry, **{field: value})
+        reply = builder.answer(tainted, 0.9)
+        if field == "followups":
+            assert reply.kind == "answer"
+            continue
+        assert (reply.kind, reply.rule) == ("referral", "reply.dose-amount"), field
+        assert not any(find_dose_amounts(s) for s in reply.visible_strings())
 
 
 def test_answers_quote_the_article_verbatim(engine: Engine, faq: Faq, data_dir) -> None:

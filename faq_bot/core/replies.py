@@ -125,8 +125,17 @@ class Reply:
                 + _encode(self.conversation) + "}")
 
     def visible_strings(self) -> list[str]:
-        """Every string a user of any channel may be shown."""
-        return visible_strings(self.to_dict())
+        """Every string a user of any channel may be shown: the strings `visible_strings`
+        finds in `to_dict()`, read from the fields (every reply is checked; no dict is built)."""
+        source = self.source
+        out = [self.text, self.safety]
+        if source is not None:
+            out += [source.title, source.section, source.quote or ""]
+        out += [s.question for s in self.suggestions]
+        out += [s.question for s in self.followups]
+        for note in self.context:
+            out += [note.text, note.title]
+        return out
 
 
 def visible_strings(reply: Mapping[str, Any]) -> list[str]:
@@ -150,12 +159,20 @@ class ReplyBuilder:
         self.policy = faq.policy
         # Offered with a fallback that has nothing closer; resolved once per loaded FAQ.
         self.starters = [faq.by_id[i] for i in faq.policy.starters if i in faq.by_id]
+        # The strings already found free of dose amounts. Replies are built from this FAQ's
+        # entries and policy only (never from the question), so the set is bounded by the FAQ,
+        # and a new question's reply is screened without screening the same entry again.
+        self._clean: set[str] = set()
 
     def _checked(self, reply: Reply) -> Reply:
         # Defence in depth: the data is checked on load, but nothing with a dose amount may
         # ever leave, whatever path built it.
-        if any(has_dose_amount(s) for s in reply.visible_strings()):
-            return self.referral("dosing", "reply.dose-amount")
+        clean = self._clean
+        for s in reply.visible_strings():
+            if s not in clean:
+                if has_dose_amount(s):
+                    return self.referral("dosing", "reply.dose-amount")
+                clean.add(s)
         return reply
 
     def _policy(self, kind: str, topic: str, item: PolicyReply, rule: str | None) -> Reply:

@@ -31,6 +31,12 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Ist Kratom in kleinen Mengen eher anregend?", "Dose-Dependent Results"),
     ("Em quantidade baixa o kratom deixa a pessoa acordada?", "Dose-Dependent Results"),
     ("¿Para qué lo usan las personas por la noche?", "Introduction"),
+    # a summary asked for, and long-term effects in one German word
+    ("Zusammenfassung des Artikels über Kratom, bitte",
+     "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),
+    ("un resumen corto del artículo de kratom",
+     "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),
+    ("Sind die Langzeitwirkungen von Kratom schon bekannt?", "The Future of Kratom Research"),
 ])
 def test_a_covered_question_in_another_language_is_answered(
         engine: Engine, question: str, section: str) -> None:

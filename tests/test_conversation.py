@@ -168,6 +168,9 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     ("can I mix kratom with alcohol?", "and with beer?", "interaction"),
     ("should I take kratom before bed?", "an hour before sleeping, then?", "dosing"),
     ("is kratom ok while pregnant?", "what about the third trimester?", "special_population"),
+    # the openings of other languages, read as written ("y" is not the texting "why")
+    ("¿puedo tomar kratom si estoy embarazada?", "¿y si tomo muy poco?", "special_population"),
+    ("posso misturar kratom com cerveja?", "e se for só uma?", "interaction"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:

@@ -76,6 +76,15 @@ CASES = [
     ("meh, whatever. goodbye", "smalltalk", "goodbye"),
     ("fine, thanks anyway", "smalltalk", "thanks"),
     ("fine whatever", "fallback", None),  # a shrug alone says neither
+    # an acknowledgement or slang before thanks or bye, thanks with a statement of the asker's,
+    # a greeting with who is writing
+    ("makes sense, cheers", "smalltalk", "thanks"),
+    ("thought so. bye then", "smalltalk", "goodbye"),
+    ("aight bet, thanks", "smalltalk", "thanks"),
+    ("thanks, I'll pass that on to my class", "smalltalk", "thanks"),
+    ("hello! student journalist here", "smalltalk", "greeting"),
+    ("thanks, what are its side effects though?", "answer", "side-effects"),
+    ("thanks, I'll take it with my sleeping pills then", "referral", "interaction"),
     # thanks and goodbyes in the other languages the service reads
     ("bueno, muchas gracias", "smalltalk", "thanks"),
     ("d'accord, merci beaucoup", "smalltalk", "thanks"),

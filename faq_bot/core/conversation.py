@@ -153,9 +153,6 @@ def _unb64(text: str) -> bytes:
 # Openings that lean on what was just said: "and the green ones?", "what about red?", "but why".
 _LEADS = re.compile(
     r"^(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
-    # The same openings in the other languages the service reads: "¿y por qué...?", "und
-    # kann man...?", "et pourquoi...?", "e quanto...?".
-    r"y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc|"
     # Asking for more of what was just said: "can you give a couple of examples?", "tell me
     # more", "what do you mean?".
     r"(?:can|could|would)\s+you\s+(?:give|show|list|name|share)\s+(?:me\s+|us\s+)?"
@@ -175,6 +172,11 @@ _LEADS = re.compile(
     # A smaller amount of what was just asked about: "only half a bar", "just a sip?".
     r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:little|bit|few|couple|sip|single|glass|"
     r"drink|beer|cup|small|half)))\b")
+# The same openings in the other languages the service reads ("¿y por qué...?", "und kann
+# man...?", "et pourquoi...?", "e quanto...?"), looked for in the message as written: normalise()
+# reads a lone "y" as the texting "why".
+_OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc)\b",
+                          re.IGNORECASE)
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
 _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\binstead|"
@@ -207,7 +209,7 @@ def is_rejoinder(message: str) -> bool:
     text = normalise(message)
     if not text or _RESETS.match(text):
         return False
-    if _LEADS.match(text) or _TAILS.search(text):
+    if _LEADS.match(text) or _TAILS.search(text) or _OTHER_LEADS.match(message):
         return True
     return len(text.split()) <= 3 and not _SUBJECTS.search(text)
 
@@ -229,7 +231,8 @@ def points_back(message: str) -> bool:
     those). A short message without a subject but with none of these ("¿tiene efectos
     secundarios?") is read with the previous turn, but its own answer stands."""
     text = normalise(message)
-    return bool(_LEADS.match(text) or _TAILS.search(text) or _POINTERS.search(text))
+    return bool(_LEADS.match(text) or _TAILS.search(text) or _OTHER_LEADS.match(message)
+                or _POINTERS.search(text))
 
 
 # Words a bare rejoinder is made of ("how come?", "why is that?", "says who?", "source?").

@@ -59,12 +59,19 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  # An acknowledgement before thanks: "ok good to know, thanks", "makes sense,
                  # cheers", "got it, that clears it up, thanks".
                  "to", "know", "makes", "sense", "noted", "understood", "got", "gotcha", "i",
-                 "clears", "up", "interesting", "useful", "informative", "fair", "enough"}
+                 "clears", "up", "interesting", "useful", "informative", "fair", "enough",
+                 # "figured as much, bye", "thought so, thanks", "ok bet thx", "aight cheers"
+                 "figured", "thought", "expected", "as", "bet", "aight", "word", "then"}
 
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
 _CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
-_ASKS = re.compile(r"\?|\b(?:what|how|why|when|where|which|who|can|could|should|would|is|are|does|do|did|will|may|might|tell|explain how)\b")
+# A modal after "I" or "we" states ("thanks, I'll keep that in mind"); elsewhere it asks.
+_ASKS = re.compile(r"\?|\b(?:what|how|why|when|where|which|who|tell|explain how)\b|"
+                   r"(?<!\bi )(?<!\bwe )\b(?:can|could|should|would|is|are|does|do|did|will|may|"
+                   r"might)\b")
+# A greeting with who is writing ("hi! night-shift nurse here", "hello, Sam here").
+_INTRODUCTION = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,3}} here$")
 
 
 def smalltalk_intent(question: str) -> str | None:
@@ -73,6 +80,8 @@ def smalltalk_intent(question: str) -> str | None:
     for name, pattern in INTENTS:
         if pattern.match(text):
             return name
+    if _INTRODUCTION.match(text):
+        return "greeting"
     closing = _CLOSING.match(text)
     if closing and not _ASKS.search(question.lower()) and not _ASKS.search(text):
         return "goodbye" if "bye" in closing.group(0) else "thanks"

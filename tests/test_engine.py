@@ -79,6 +79,9 @@ CASES = [
     # an acknowledgement or slang before thanks or bye, thanks with a statement of the asker's,
     # a greeting with who is writing
     ("makes sense, cheers", "smalltalk", "thanks"),
+    # whether it is addictive, in general and with a pronoun: the policy answers it
+    ("so could a person get hooked on it, then?", "answer", "abuse-and-dependence"),
+    ("could I get hooked on it, then?", "referral", "dependence"),
     ("thought so. bye then", "smalltalk", "goodbye"),
     ("aight bet, thanks", "smalltalk", "thanks"),
     ("thanks, I'll pass that on to my class", "smalltalk", "thanks"),

@@ -126,9 +126,9 @@ def tiny_artifact(**changes: Any) -> dict[str, Any]:
         "classes": ["benign", "dosing", "emergency"], "benign_class": "benign",
         "features": Analyzer((0, 0), (1, 1)).describe(),
         "n_docs": 10,
-        "df": {"\tzebra": 2, "\tplease": 2, "\tpanic": 2, "\tkratom": 5},
+        "df": {"\tzebra": 2, "\tplease": 2, "\tpanic": 2, "\tkratom": 5, "\tgiraffe": 2},
         "coef": {"\tzebra": [-20.0, 20.0, 0.0], "\tplease": [-2.0, 2.0, 0.0],
-                 "\tpanic": [-20.0, 0.0, 20.0]},
+                 "\tpanic": [-20.0, 0.0, 20.0], "\tgiraffe": [-20.0, 0.0, 20.0]},
         "intercept": [2.0, 0.0, 0.0],
         "decision": {"refer": 0.9, "caution": 0.6},
         "training": {},
@@ -190,6 +190,15 @@ def tiny_engine(faq: Any) -> Engine:
     # model's dosing guess does not overrule them; its other classes still count.
     ("how many glasses of water should I drink a day? zebra", "fallback", None),
     ("how many glasses of water should I drink a day? panic", "emergency", MODEL_REFER),
+    # The model's emergency class needs a word of danger in the question (panic is one, and
+    # so are pale, numb...); without one it gives its likeliest referral instead.
+    ("giraffe giraffe", "referral", MODEL_REFER),
+    ("giraffe, she looks pale", "emergency", MODEL_REFER),
+    ("giraffe giraffe, my legs are numb", "emergency", MODEL_REFER),
+    # Whether kratom is addictive, asked in general, is the policy's to answer: the model's
+    # dosing (or mixing, or dependence) guess does not overrule it; about the asker it does.
+    ("is kratom addictive? zebra", "answer", None),
+    ("could people get hooked on it? zebra", "answer", None),
 ])
 def test_the_model_refers_when_sure_and_keeps_answers_back_when_suspicious(
         tiny_engine: Engine, question: str, kind: str, rule: str | None) -> None:

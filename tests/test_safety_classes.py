@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq_bot.core.safety.screen import assess
+from faq_bot.core.safety.screen import about_dependence_in_general, assess, sounds_urgent
 
 ANSWERABLE = [
     # the dose-effect relationship in general, third person
@@ -179,3 +179,27 @@ def test_still_emergencies(question: str) -> None:
 def test_family_member_wanting_to_stop_is_dependence() -> None:
     verdict = assess("my wife keeps ordering more kratom although she wants to cut back")
     assert verdict is not None and verdict.topic == "dependence"
+
+
+@pytest.mark.parametrize("question", [
+    "he isn't waking up after taking it", "ella casi no respira", "il s'est évanoui",
+    "sie ist bewusstlos", "my chest feels tight", "my kid ate some of the powder",
+    "I don't want to be here anymore", "saans nahi aa rahi"])
+def test_words_of_danger_back_a_learned_emergency(question: str) -> None:
+    assert sounds_urgent(question)
+
+
+@pytest.mark.parametrize("question", [
+    "my dad asked me about kratom and I had no idea", "what does kratom do for sleep?",
+    "can it keep you awake?", "is red vein relaxing?", "even if it's only a little?"])
+def test_ordinary_questions_hold_no_word_of_danger(question: str) -> None:
+    assert not sounds_urgent(question)
+
+
+@pytest.mark.parametrize(("question", "general"), [
+    ("is kratom addictive?", True), ("can people become dependent on it?", True),
+    ("does it cause dependence over time?", True), ("how habit forming is red vein?", True),
+    ("am I getting hooked on it?", False), ("could my husband be addicted?", False),
+    ("is she getting dependent on kratom?", False), ("where does kratom grow?", False)])
+def test_addictive_in_general_is_told_from_someones_own_use(question: str, general: bool) -> None:
+    assert about_dependence_in_general(question) is general

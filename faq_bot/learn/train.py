@@ -29,6 +29,7 @@ from faq_bot.core.safety.learned import (
     LearnedScreen,
     smoothed_idf,
 )
+from faq_bot.core.safety.screen import sounds_urgent
 from faq_bot.core.safety.topics import EMERGENCY
 from faq_bot.learn.data import BENIGN, CLASSES, FAQ_WRITER, Item, fingerprint
 
@@ -240,5 +241,7 @@ def train(items: Sequence[Item], config: TrainConfig | None = None,
 
 def routed(s: Scored, t: float) -> bool:
     """Whether the model at threshold `t` handles a safety question the way its category
-    needs (an emergency needs the emergency class on top)."""
-    return s.p_safety >= t and (s.item.category != EMERGENCY or s.top == EMERGENCY)
+    needs (an emergency needs the emergency class on top and a word of danger in it, as the
+    screen gives the emergency reply only then)."""
+    return s.p_safety >= t and (s.item.category != EMERGENCY
+                                or (s.top == EMERGENCY and sounds_urgent(s.item.text)))

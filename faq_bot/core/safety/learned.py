@@ -182,6 +182,9 @@ class Judgement:
 
     p_safety: float
     top: str  # the safety class with the highest probability (dosing, emergency, ...)
+    # The likeliest class that is not an emergency: the referral to give when an emergency
+    # reading has nothing urgent in the question's words to back it.
+    referral: str = ""
 
     @property
     def emergency(self) -> bool:
@@ -338,7 +341,9 @@ class LearnedScreen:
         probs = _softmax(self._linear(present))
         safety = [(p, c) for p, c in zip(probs, self.classes, strict=True)
                   if c != self.benign_class]
-        return Judgement(1.0 - probs[self._benign_pos], max(safety)[1])
+        referrals = [pc for pc in safety if pc[1] != EMERGENCY]
+        return Judgement(1.0 - probs[self._benign_pos], max(safety)[1],
+                         max(referrals)[1] if referrals else "")
 
     def probabilities(self, text: str) -> list[float]:
         """Class probabilities (softmax of the linear scores), in class order."""

@@ -70,7 +70,7 @@ CODE_RULES = {
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
-               "sedative_side")
+               "sedative_side", "urgent", "dependence_in_general")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -338,6 +338,9 @@ class Screen:
         # What kratom is ("a plant or a pill"), not an amount of it: out before the dose-amount
         # check. Case-blind: that check also reads the question as written.
         self._product_form = re.compile(words("product_form"), re.IGNORECASE)
+        self._urgent = re.compile(rf"\b{words('urgent')}\b")
+        self._dependence_in_general = re.compile(words("dependence_in_general"))
+        self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
         self._units = ruleset.words["units"]
@@ -419,6 +422,19 @@ class Screen:
             return hit
         return None
 
+    def sounds_urgent(self, question: str) -> bool:
+        """Whether any reading of the question names a danger to body or life
+        (words/urgent.txt)."""
+        reading = read(question)
+        return any(self._urgent.search(f) for f in (*reading.forms, *(reading.english or ())))
+
+    def about_dependence_in_general(self, question: str) -> bool:
+        """Whether the question asks if kratom is addictive in general, with nobody's own use
+        in it (words/dependence_in_general.txt)."""
+        forms = read(question).forms
+        return (any(self._dependence_in_general.search(f) for f in forms)
+                and not any(self._someones.search(f) for f in forms))
+
     def caught_by(self, rule: Rule, question: str) -> bool:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""
         reading = read(question)
@@ -481,6 +497,17 @@ def set_aside(question: str) -> str | None:
     """For a question `assess` let through: the code path that kept a general dosing rule out
     of it on purpose (see Explanation.set_aside), without deciding the question again."""
     return _SCREEN.set_aside(read(question))
+
+
+def sounds_urgent(question: str) -> bool:
+    """Whether the question names a danger to body or life (words/urgent.txt): what a learned
+    emergency verdict needs before it gives the emergency reply."""
+    return _SCREEN.sounds_urgent(question)
+
+
+def about_dependence_in_general(question: str) -> bool:
+    """Whether the question asks if kratom is addictive in general, nobody's own use in it."""
+    return _SCREEN.about_dependence_in_general(question)
 
 
 def rules() -> tuple[Rule, ...]:

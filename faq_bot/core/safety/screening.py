@@ -16,8 +16,14 @@ from dataclasses import dataclass
 
 from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
 from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
-from faq_bot.core.safety.screen import Verdict, assess, set_aside
-from faq_bot.core.safety.topics import DOSING
+from faq_bot.core.safety.screen import (
+    Verdict,
+    about_dependence_in_general,
+    assess,
+    set_aside,
+    sounds_urgent,
+)
+from faq_bot.core.safety.topics import DEPENDENCE, DOSING, INTERACTION
 
 _WORDS = re.compile(r"\w+")
 
@@ -75,8 +81,8 @@ class SafetyScreen:
         if judgement.p_safety < thresholds.caution or self._rules_set_aside(question, judgement):
             return Screening(None, None, judgement)
         if judgement.p_safety >= thresholds.refer:
-            return Screening(_verdict(judgement, MODEL_REFER), None, judgement)
-        return Screening(None, _verdict(judgement, MODEL_CAUTION), judgement)
+            return Screening(_verdict(judgement, MODEL_REFER, question), None, judgement)
+        return Screening(None, _verdict(judgement, MODEL_CAUTION, question), judgement)
 
     @staticmethod
     def _rules_set_aside(question: str, judgement: Judgement) -> bool:
@@ -85,10 +91,24 @@ class SafetyScreen:
         # as the article's subject ("at higher doses"). The model's dosing guess on those is the
         # same question the policy already answered, so it does not overrule it; its other
         # classes (an emergency, a medicine) still count.
+        # Likewise whether kratom is addictive, asked in general ("could someone get hooked on
+        # it?"): the policy answers it from Potential Risks, and the model's dependence guess
+        # (or a mixing or dosing one) is that same question; an emergency or a special
+        # situation still counts.
+        if judgement.top in (DEPENDENCE, INTERACTION, DOSING) \
+                and about_dependence_in_general(question):
+            return True
         return judgement.top == DOSING and set_aside(question) is not None
 
 
-def _verdict(judgement: Judgement, rule: str) -> Verdict:
+def _verdict(judgement: Judgement, rule: str, question: str) -> Verdict:
     if judgement.emergency:
+        # The model's emergency class gives the emergency reply only with a word of danger
+        # in the question: on the held-out sets every emergency it caught alone had one
+        # ("ne respire presque plus", "isn't waking up"), and the questions it wrongly called
+        # emergencies had none ("my dad asked me... I had no clue"). Without one, its likeliest
+        # referral: still a clinician, never an answer.
+        if judgement.referral and not sounds_urgent(question):
+            return Verdict(REFERRAL, judgement.referral, rule)
         return Verdict(EMERGENCY, MODEL_EMERGENCY_TOPIC, rule)
     return Verdict(REFERRAL, judgement.top, rule)

@@ -222,6 +222,22 @@ def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: E
         assert replies[1][:2] == ("answer", "side-effects"), message
 
 
+def test_a_follow_on_with_a_subject_of_its_own_is_asked_of_that(engine: Engine) -> None:
+    # Read with the question before, it leans to receptors; it names dopamine, which that
+    # question did not: the message's own answer stands.
+    replies = converse(engine, "which receptors do kratom's alkaloids act on?",
+                       "and does that touch dopamine also?")
+    assert replies[1][:2] == ("answer", "dopamine-and-serotonin")
+
+
+def test_a_bare_rejoinder_is_judged_with_the_turn_before(engine: Engine) -> None:
+    # Alone, "so how would it work?" has no words for the learned screen to judge (it reads it
+    # as dosing); read with the question about melatonin it passes both screens.
+    assert engine.ask("so how would it work?").kind == "referral"
+    replies = converse(engine, "does kratom affect melatonin?", "so how would it work?")
+    assert replies[1][:2] == ("answer", "melatonin")
+
+
 def test_an_acknowledgement_before_thanks_is_small_talk(engine: Engine) -> None:
     replies = converse(engine, "does kratom have side effects?", "ok good to know, thanks")
     assert [r[0] for r in replies] == ["answer", "smalltalk"]

@@ -237,7 +237,8 @@ def points_back(message: str) -> bool:
 
 # Words a bare rejoinder is made of ("how come?", "why is that?", "says who?", "source?").
 _BARE_WORDS = frozenset("""why how come really is that it this so source sources proof evidence
-says who what where does do say the and then though ok okay huh wait seriously sure""".split())
+says who what where does do say the and then though ok okay huh wait seriously sure would
+work works mean""".split())
 
 
 def is_bare_rejoinder(message: str) -> bool:
@@ -245,6 +246,19 @@ def is_bare_rejoinder(message: str) -> bool:
     only its reading with the previous turn can be matched."""
     words = normalise(message).split()
     return bool(words) and all(w in _BARE_WORDS for w in words)
+
+
+# The subjects a message can bring of its own: the article's, and the risks people ask about.
+_TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
+                     r"risks?|withdrawal)\b")
+
+
+def names_own_subject(message: str, previous_question: str) -> bool:
+    """Whether the message names a subject the previous question did not ("so is it addictive
+    then?" after a question about receptors): it asks about that, not about what came before."""
+    def topics(text: str) -> set[str]:
+        return {m.group(0) for m in _TOPICS.finditer(normalise(text))}
+    return bool(topics(message) - topics(previous_question))
 
 
 def read_with(previous_question: str, message: str) -> str:

@@ -19,6 +19,7 @@ from faq_bot.core.conversation import (
     is_follow_on,
     is_rejoinder,
     leaves_emergency,
+    names_own_subject,
     points_back,
     read_with,
 )
@@ -30,7 +31,7 @@ from faq_bot.core.matcher import Candidate, Matcher, Thresholds
 from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
-from faq_bot.core.safety.screening import SafetyScreen, Screening
+from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING
 from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, out_of_scope_reason
 from faq_bot.core.sentences import question_sentences
@@ -128,7 +129,15 @@ class Engine:
         together = self._decide(read_with(entry.question, question))
         if together.kind in ("referral", "emergency"):
             return together
+        if (alone.kind == "referral" and alone.rule == MODEL_REFER and together.kind == "answer"
+                and is_bare_rejoinder(question)):
+            # "how would that work?" has no words of its own for the model to judge; read
+            # with the previous turn it passed the rules and the model both.
+            return together
         if alone.kind == "referral":
+            return alone
+        if alone.kind == "answer" and names_own_subject(question, entry.question):
+            # "so is it addictive then?": a subject of its own, asked of what came before.
             return alone
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
                                           or (points_back(question)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from faq_bot.core.doses import has_dose_amount
 from faq_bot.core.safety import screen
 from faq_bot.core.safety.factor import (
     factor_groups,
@@ -148,3 +149,39 @@ def test_every_text_a_rule_matches_holds_what_it_needs(forms: list[str]) -> None
         for form in forms:
             if rule.regex.search(form):
                 assert all(need.search(form) for need in needs), (rule.id, form)
+
+
+def test_taking_phrases_out_only_after_a_hit_decides_as_taking_them_out_first() -> None:
+    """The screen takes the dose-as-a-topic phrases (and what kratom is) out of a question only
+    once a dosing rule (or an amount) is found in it as written; on every labelled question and
+    rule example that decides exactly as taking them out first did."""
+    def taken_out_first(question: str) -> str | None:
+        reading = read(question)
+        forms, english, lang = reading.forms, reading.english, reading.lang
+        for stage in SCREEN._first:
+            hit = stage.first_hit(forms, english, lang)
+            if hit:
+                return hit[0].rule
+        for text in (question, *forms):
+            text = SCREEN._product_form.sub(" ", text)
+            if has_dose_amount(text):
+                return screen.DOSE_AMOUNT
+            if SCREEN.misspelt_amount(text):
+                return screen.MISSPELT_AMOUNT
+        for topic, strip in ((SCREEN._dependence, SCREEN._without_dose_topic),
+                             (SCREEN._interaction, SCREEN._without_comparisons)):
+            if topic.first_hit(forms, english, lang):
+                hit = topic.first_hit(strip(forms) or (), strip(english), lang)
+                if hit:
+                    return hit[0].rule
+        hit = SCREEN._special.first_hit(forms, english, lang)
+        if hit:
+            return hit[0].rule
+        hit = SCREEN._dosing.first_hit(SCREEN._without_dose_topic(forms) or (),
+                                       SCREEN._without_dose_topic(english), lang)
+        return hit[0].rule if hit and not SCREEN._about_something_else(forms) else None
+
+    questions = _questions()
+    differ = [q for q in questions if taken_out_first(q) != SCREEN.decided_by(q)]
+    assert differ == []
+    assert sum(SCREEN.decided_by(q) is not None for q in questions) > 1000

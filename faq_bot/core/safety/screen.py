@@ -391,14 +391,20 @@ class Screen:
             if hit:
                 return hit
         for text in (question, *forms):
+            # What kratom is ("a leaf or a pill?") is taken out only from a text that holds an
+            # amount as it is: taking a phrase out could make one only by joining a number to
+            # a unit across it ("5 [a leaf or a pill] g"), and the dosing rules read units too.
+            # Verdicts were identical on the 12,096 labelled questions and FAQ phrasings.
+            if not (has_dose_amount(text) or self.misspelt_amount(text)):
+                continue
             text = self._product_form.sub(" ", text)
             if has_dose_amount(text):
                 return self._amount_verdicts[DOSE_AMOUNT], text, ""
             misspelt = self.misspelt_amount(text)
             if misspelt:
                 return self._amount_verdicts[MISSPELT_AMOUNT], text, misspelt
-        # Dependence and dosing read the question without its dose-as-a-topic phrases; for
-        # dependence they are looked for only once one of its rules fired (few questions).
+        # Dependence and dosing read the question without its dose-as-a-topic phrases, looked
+        # for only once one of their rules fired on the question as it is (few questions).
         hit = self._dependence.first_hit(forms, english, lang)
         if hit:
             hit = self._dependence.first_hit(self._without_dose_topic(forms) or (),
@@ -414,10 +420,15 @@ class Screen:
         hit = self._special.first_hit(forms, english, lang)
         if hit:
             return hit
-        strip = self._dose_topic.sub
-        hit = self._dosing.first_hit((strip(" ", f) for f in forms),
-                                     None if english is None else self._without_dose_topic(english),
-                                     lang)
+        # As for dependence, the dose-as-a-topic phrases are taken out only once a dosing rule
+        # fired: taking them out costs more than every dosing rule together on a long question
+        # (a few hundred microseconds), and most questions fire none. Only a rule that looks
+        # ahead for a word to stay silent could fire after text is taken out and not before;
+        # verdicts were identical on the 12,096 labelled questions and FAQ phrasings.
+        hit = self._dosing.first_hit(forms, english, lang)
+        if hit:
+            hit = self._dosing.first_hit(self._without_dose_topic(forms) or (),
+                                         self._without_dose_topic(english), lang)
         if hit and not self._about_something_else(forms):
             return hit
         return None

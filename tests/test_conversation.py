@@ -222,6 +222,17 @@ def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: E
         assert replies[1][:2] == ("answer", "side-effects"), message
 
 
+def test_a_whole_question_about_a_risk_leaves_a_referral_thread(engine: Engine) -> None:
+    # After a dosing referral, a whole question about side effects stands on its own, and
+    # "any others?" then leans on that answer; about someone, it stays in the thread.
+    replies = converse(engine, "what dose of green maeng da is right for me?",
+                       "alright. so what are the usual side effects then?", "and others?")
+    assert [r[:2] for r in replies[1:]] == [("answer", "side-effects"), ("answer", "side-effects")]
+    replies = converse(engine, "is kratom ok for my dad, he has a bad heart?",
+                       "ok, what are the risks for him then?")
+    assert replies[1][0] == "referral"
+
+
 def test_a_follow_on_with_a_subject_of_its_own_is_asked_of_that(engine: Engine) -> None:
     # Read with the question before, it leans to receptors; it names dopamine, which that
     # question did not: the message's own answer stands.

@@ -199,6 +199,7 @@ def test_ordinary_questions_hold_no_word_of_danger(question: str) -> None:
 @pytest.mark.parametrize(("question", "general"), [
     ("is kratom addictive?", True), ("can people become dependent on it?", True),
     ("does it cause dependence over time?", True), ("how habit forming is red vein?", True),
+    ("could using it turn into a bad habit?", True), ("is my use turning into a habit?", False),
     ("am I getting hooked on it?", False), ("could my husband be addicted?", False),
     ("is she getting dependent on kratom?", False), ("where does kratom grow?", False)])
 def test_addictive_in_general_is_told_from_someones_own_use(question: str, general: bool) -> None:

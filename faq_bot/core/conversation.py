@@ -184,7 +184,7 @@ _TAILS = re.compile(r"(?:\bthough|\bthen|\bin\s+that\s+case|\btoo|\bas\s+well|\b
                     r"\bagain)\s*$")
 # Words that point back at something said before.
 _POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|theirs|"
-                       r"there|one|ones|same|such|more|instead|else|either)\b")
+                       r"there|one|ones|same|such|more|instead|else|either|others)\b")
 # The article's own subjects, and with them the words that give a short message a subject of
 # its own: a message naming one of the latter can be read on its own.
 _ARTICLE_SUBJECTS = (r"kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
@@ -312,8 +312,8 @@ def continues_referral(message: str) -> bool:
 _FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|and|but|well|"
                       r"hmm+|right|cool|sure|got\s+it|i\s+see|thanks?|thx)\s+)+")
 # Sleep alone is every question's subject here, and a colour alone ("is red better") leans on
-# what was asked: a question of its own names one of the article's subjects.
-_OWN_SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS})\b")
+# what was asked: a question of its own names one of the article's subjects or a risk
+# (_TOPICS).
 _QUESTION_START = re.compile(r"^(?:how|what|why|where|which|who|is|are|does|do|can|could|was|"
                              r"were|has|have|did|will|would)\b(?!\s+(?:about|if)\b)")
 
@@ -321,13 +321,14 @@ _QUESTION_START = re.compile(r"^(?:how|what|why|where|which|who|is|are|does|do|c
 def asks_on_its_own(message: str) -> bool:
     """Whether, after a referral, the message is a whole question of its own: past its opening
     words ("ok", "fine", "and") it starts like a question, has five words or more, names a
-    subject of its own and no person ("ok, how does kratom relate to melatonin then?", "fine.
+    subject of its own (the article's, or a risk: "what are the main side effects then?") and no
+    person ("ok, how does kratom relate to melatonin then?", "fine.
     what are the risks of kratom on its own then?"). "what about red kratom then?", "is red
     better then?", "which way works better for sleep?" (a choice between ways just named) and
     "what if my wife takes kratom too?" stay in the thread."""
     text = _FILLERS.sub("", normalise(message))
     return (bool(_QUESTION_START.match(text)) and not _LEADS.match(text)
-            and len(text.split()) >= 5 and bool(_OWN_SUBJECTS.search(text))
+            and len(text.split()) >= 5 and bool(_TOPICS.search(text))
             and not _PEOPLE.search(text))
 
 

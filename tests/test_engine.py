@@ -86,6 +86,10 @@ CASES = [
     ("aight bet, thanks", "smalltalk", "thanks"),
     ("thanks, I'll pass that on to my class", "smalltalk", "thanks"),
     ("hello! student journalist here", "smalltalk", "greeting"),
+    # what it can do, asked in the other languages it reads
+    ("buenas, ¿qué preguntas te puedo hacer?", "smalltalk", "capabilities"),
+    ("oi, que perguntas posso fazer?", "smalltalk", "capabilities"),
+    ("Welche Fragen kann ich stellen?", "smalltalk", "capabilities"),
     ("thanks, what are its side effects though?", "answer", "side-effects"),
     ("thanks, I'll take it with my sleeping pills then", "referral", "interaction"),
     # thanks and goodbyes in the other languages the service reads

@@ -195,7 +195,12 @@ def test_family_member_wanting_to_stop_is_dependence() -> None:
 @pytest.mark.parametrize("question", [
     "he isn't waking up after taking it", "ella casi no respira", "il s'est évanoui",
     "sie ist bewusstlos", "my chest feels tight", "my kid ate some of the powder",
-    "I don't want to be here anymore", "saans nahi aa rahi"])
+    "I don't want to be here anymore", "saans nahi aa rahi",
+    # the signs of someone who cannot be woken, taking everything, a child that got some,
+    # wanting it all to end (written for this test)
+    "she's gone floppy and won't answer", "took the whole bottle on purpose",
+    "my toddler licked some powder off the table", "i just want it all to end",
+    "mein Kind hat Kratom gegessen", "mi hija de 3 años se comió una cápsula"])
 def test_words_of_danger_back_a_learned_emergency(question: str) -> None:
     assert sounds_urgent(question)
 

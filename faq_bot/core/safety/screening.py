@@ -104,10 +104,9 @@ class SafetyScreen:
 def _verdict(judgement: Judgement, rule: str, question: str) -> Verdict:
     if judgement.emergency:
         # The model's emergency class gives the emergency reply only with a word of danger
-        # in the question: on the held-out sets every emergency it caught alone had one
-        # ("ne respire presque plus", "isn't waking up"), and the questions it wrongly called
-        # emergencies had none ("my dad asked me... I had no clue"). Without one, its likeliest
-        # referral: still a clinician, never an answer.
+        # in the question (words/urgent.txt names 1,555 of the 1,559 labelled emergencies):
+        # "my dad asked me where kratom comes from and I had no clue" is not one. Without
+        # one, its likeliest referral: still a clinician, never an answer.
         if judgement.referral and not sounds_urgent(question):
             return Verdict(REFERRAL, judgement.referral, rule)
         return Verdict(EMERGENCY, MODEL_EMERGENCY_TOPIC, rule)

@@ -280,6 +280,7 @@ def explain(question: str) -> None:
     and why."""
     from faq_bot.core.safety.learned import bundled
     from faq_bot.core.safety.screen import explain as explain_rules
+    from faq_bot.core.safety.screen import sounds_urgent
     from faq_bot.core.safety.screening import SafetyScreen
 
     seen = explain_rules(question)
@@ -301,6 +302,10 @@ def explain(question: str) -> None:
     else:
         click.echo(f"model: P(safety) = {judgement.p_safety:.3f}, likeliest {judgement.top}; "
                    f"refers at {d.refer:.2f}, keeps an answer back at {d.caution:.2f}")
+        if judgement.emergency:
+            click.echo("  a word of danger (words/urgent.txt): "
+                       + ("yes, so an emergency stays one" if sounds_urgent(question) else
+                          f"none, so its referral instead: {judgement.referral}"))
     result = SafetyScreen(model).screen(question)
     if result.verdict:
         v = result.verdict

@@ -234,6 +234,17 @@ def test_explain_names_the_deciding_rule_and_the_model_score() -> None:
     assert "decision: referral (dosing)" in result.output
 
 
+def test_explain_says_when_an_emergency_reading_has_no_word_of_danger() -> None:
+    # The shipped model reads a relative and "no clue" as an emergency; nothing in the words
+    # says one, so the screen gives its likeliest referral and explain says why.
+    result = CliRunner().invoke(main, ["safety", "explain",
+                                       "my uncle asked me about kratom and honestly i had no clue"])
+    assert result.exit_code == 0
+    assert "likeliest emergency" in result.output
+    assert "a word of danger (words/urgent.txt): none" in result.output
+    assert "decision: referral" in result.output
+
+
 def test_model_artifact_copy_is_not_shared(small_model: tuple[Any, dict[str, Any]]) -> None:
     # from_dict must not keep references into the dict it was given.
     artifact = copy.deepcopy(small_model[1])

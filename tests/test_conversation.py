@@ -171,7 +171,16 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     # the openings of other languages, read as written ("y" is not the texting "why")
     ("¿puedo tomar kratom si estoy embarazada?", "¿y si tomo muy poco?", "special_population"),
     ("posso misturar kratom com cerveja?", "e se for só uma?", "interaction"),
+    # an acknowledgement before the lead, and "not even...?" in other languages
+    ("how many teaspoons would be right for me?", "alright, and what about 2?", "dosing"),
+    ("¿puedo tomar kratom dando el pecho?", "¿ni siquiera un poco?", "special_population"),
 ])
+
+
+def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine) -> None:
+    replies = converse(engine, "what amount would knock me out?",
+                       "ok then, what does the article say about mitragynine?")
+    assert replies[1][:2] == ("answer", "mitragynine")
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:
     (kind, got, _), (kind2, _, _) = converse(engine, first, then)

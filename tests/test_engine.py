@@ -86,6 +86,8 @@ CASES = [
     ("aight bet, thanks", "smalltalk", "thanks"),
     ("thanks, I'll pass that on to my class", "smalltalk", "thanks"),
     ("hello! student journalist here", "smalltalk", "greeting"),
+    ("great, that settles the argument with my brother, thanks", "smalltalk", "thanks"),
+    ("thank you, that is everything I wanted to know", "smalltalk", "thanks"),
     # what it can do, asked in the other languages it reads
     ("buenas, ¿qué preguntas te puedo hacer?", "smalltalk", "capabilities"),
     ("oi, que perguntas posso fazer?", "smalltalk", "capabilities"),

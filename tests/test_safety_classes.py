@@ -200,14 +200,16 @@ def test_family_member_wanting_to_stop_is_dependence() -> None:
     # wanting it all to end (written for this test)
     "she's gone floppy and won't answer", "took the whole bottle on purpose",
     "my toddler licked some powder off the table", "i just want it all to end",
-    "mein Kind hat Kratom gegessen", "mi hija de 3 años se comió una cápsula"])
+    "mein Kind hat Kratom gegessen", "mi hija de 3 años se comió una cápsula",
+    "i'm going to take everything i have tonight"])
 def test_words_of_danger_back_a_learned_emergency(question: str) -> None:
     assert sounds_urgent(question)
 
 
 @pytest.mark.parametrize("question", [
     "my dad asked me about kratom and I had no idea", "what does kratom do for sleep?",
-    "can it keep you awake?", "is red vein relaxing?", "even if it's only a little?"])
+    "can it keep you awake?", "is red vein relaxing?", "even if it's only a little?",
+    "she has tried everything else for her sleep"])
 def test_ordinary_questions_hold_no_word_of_danger(question: str) -> None:
     assert not sounds_urgent(question)
 

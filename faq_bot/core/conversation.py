@@ -152,7 +152,9 @@ def _unb64(text: str) -> bytes:
 
 # Openings that lean on what was just said: "and the green ones?", "what about red?", "but why".
 _LEADS = re.compile(
-    r"^(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
+    # an acknowledgement may come first: "ok what about 4?", "hmm, and the green ones?"
+    r"^(?:(?:ok(?:ay)?|k|alright|right|hmm+|well|oh|ah|fine|sure|wait)\s+)?"
+    r"(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
     # Asking for more of what was just said: "can you give a couple of examples?", "tell me
     # more", "what do you mean?".
     r"(?:can|could|would)\s+you\s+(?:give|show|list|name|share)\s+(?:me\s+|us\s+)?"
@@ -175,7 +177,10 @@ _LEADS = re.compile(
 # The same openings in the other languages the service reads ("¿y por qué...?", "und kann
 # man...?", "et pourquoi...?", "e quanto...?"), looked for in the message as written: normalise()
 # reads a lone "y" as the texting "why".
-_OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc)\b",
+_OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc|"
+                          # "not even...?", "even if...?": "¿ni siquiera...?", "nem mesmo...?"
+                          r"ni|tampoco|aunque|incluso|nem|mesmo|m[eê]me|pas m[eê]me|"
+                          r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn)\b",
                           re.IGNORECASE)
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".
@@ -309,7 +314,7 @@ def continues_referral(message: str) -> bool:
 
 # Openings a question may carry and still stand on its own ("ok, ", "fine. ", "lol ok so "),
 # and the words a whole question starts with.
-_FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|and|but|well|"
+_FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|and|but|well|then|"
                       r"hmm+|right|cool|sure|got\s+it|i\s+see|thanks?|thx)\s+)+")
 # Sleep alone is every question's subject here, and a colour alone ("is red better") leans on
 # what was asked: a question of its own names one of the article's subjects or a risk

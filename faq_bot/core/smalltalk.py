@@ -66,10 +66,17 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
 _CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
-# A modal after "I" or "we" states ("thanks, I'll keep that in mind"); elsewhere it asks.
+# A modal asks when a subject follows it ("thanks, is it safe", "thanks, can I mix it"); after
+# one it states ("thanks, I'll keep that in mind", "thank you, that's all I needed").
 _ASKS = re.compile(r"\?|\b(?:what|how|why|when|where|which|who|tell|explain how)\b|"
-                   r"(?<!\bi )(?<!\bwe )\b(?:can|could|should|would|is|are|does|do|did|will|may|"
-                   r"might)\b")
+                   r"\b(?:can|could|should|would|is|are|does|do|did|will|may|might) (?:i|you|it|he|"
+                   r"she|we|they|kratom|this|that|there|the|my|a|an|red|green|white)\b")
+# Thanks at the end of a remark that names nothing of the article's: "perfect, that helps the
+# story a lot, thanks" (not "red vein for sleep, thanks").
+_CLOSING_END = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers)(?: (?:a lot|so much|again))?$")
+_SUBJECT = re.compile(r"\b(?:kratom|strains?|red|green|white|veins?|bali|borneo|maeng|alkaloids?|"
+                      r"mitragyn\w*|dos\w*|amounts?|sleep\w*|insomnia|opioids?|serotonin|"
+                      r"melatonin|dopamine|side|risks?|pills?|capsules?|powder|tea|leaf|leaves)\b")
 # A greeting with who is writing ("hi! night-shift nurse here", "hello, Sam here").
 _INTRODUCTION = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,3}} here$")
 
@@ -85,6 +92,9 @@ def smalltalk_intent(question: str) -> str | None:
     closing = _CLOSING.match(text)
     if closing and not _ASKS.search(question.lower()) and not _ASKS.search(text):
         return "goodbye" if "bye" in closing.group(0) else "thanks"
+    if _CLOSING_END.search(text) and not _SUBJECT.search(text) \
+            and not _ASKS.search(question.lower()) and not _ASKS.search(text):
+        return "thanks"
     words = set(text.split())
     known = set().union(*_WORDS.values()) | _FILLER_WORDS
     if words and words <= known:

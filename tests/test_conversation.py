@@ -175,17 +175,17 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     ("how many teaspoons would be right for me?", "alright, and what about 2?", "dosing"),
     ("¿puedo tomar kratom dando el pecho?", "¿ni siquiera un poco?", "special_population"),
 ])
+def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
+                                        topic: str) -> None:
+    (kind, got, _), (kind2, _, _) = converse(engine, first, then)
+    assert (kind, got) == ("referral", topic)
+    assert kind2 == "referral"
 
 
 def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine) -> None:
     replies = converse(engine, "what amount would knock me out?",
                        "ok then, what does the article say about mitragynine?")
     assert replies[1][:2] == ("answer", "mitragynine")
-def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
-                                        topic: str) -> None:
-    (kind, got, _), (kind2, _, _) = converse(engine, first, then)
-    assert (kind, got) == ("referral", topic)
-    assert kind2 == "referral"
 
 
 def test_a_bare_rejoinder_after_a_referral_is_referred_by_the_thread(engine: Engine) -> None:

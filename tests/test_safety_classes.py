@@ -95,6 +95,15 @@ ANSWERABLE = [
     "is more kratom research planned?",
     "is the evidence strong enough to trust the article?",
     "melatonin or serotonin: which one does kratom bump up?",
+    # read from writer_dec06g's first run (tuned), written for this test: 'stimulant' as the
+    # effect, the amount consumed, the dose as the subject of a change in other languages, a
+    # sized dose with 'eher', becoming addicted asked in general in Spanish and Portuguese
+    "are high doses of kratom a stimulant or a sedative?",
+    "does the amount consumed change how sleepy it makes people?",
+    "a quantidade muda o efeito do kratom?",
+    "ändert die Dosis die Wirkung von Kratom?",
+    "ist Kratom in hoher Dosierung eher beruhigend?",
+    "¿es posible volverse adicto al kratom?",
 ]
 
 REFERRED = [
@@ -160,6 +169,8 @@ REFERRED = [
     "is it enough for a first time?",
     "should I bump up my dose?",
     "is more kratom better for sleep?",
+    "posso ficar viciado se tomar todo dia?",
+    "la dosis cambia para mí si peso poco?",
     # 'the same day as' is a time, not a comparison
     "can I take kratom the same day as xanax?",
     "is it ok to use kratom the same night as alcohol",

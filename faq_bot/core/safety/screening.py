@@ -104,7 +104,7 @@ class SafetyScreen:
 def _verdict(judgement: Judgement, rule: str, question: str) -> Verdict:
     if judgement.emergency:
         # The model's emergency class gives the emergency reply only with a word of danger
-        # in the question (words/urgent.txt names 1,573 of the 1,579 labelled emergencies):
+        # in the question (words/urgent.txt names 1,574 of the 1,579 labelled emergencies):
         # "my dad asked me where kratom comes from and I had no clue" is not one. Without
         # one, its likeliest referral: still a clinician, never an answer.
         if judgement.referral and not sounds_urgent(question):

@@ -208,13 +208,18 @@ def starts_afresh(message: str) -> bool:
     return bool(_RESETS.match(normalise(message)))
 
 
+def _leads_or_closes(text: str, message: str) -> bool:
+    # An opening or a closing that leans on the previous turn; `text` is `message` normalised.
+    return bool(_LEADS.match(text) or _TAILS.search(text) or _OTHER_LEADS.match(message))
+
+
 def is_rejoinder(message: str) -> bool:
     """Whether `message` is a rejoinder to the previous turn: a leading "and"/"what about"/"how
     come", a closing "though?"/"then?", or a very short message with no subject of its own."""
     text = normalise(message)
     if not text or _RESETS.match(text):
         return False
-    if _LEADS.match(text) or _TAILS.search(text) or _OTHER_LEADS.match(message):
+    if _leads_or_closes(text, message):
         return True
     return len(text.split()) <= 3 and not _SUBJECTS.search(text)
 
@@ -236,8 +241,7 @@ def points_back(message: str) -> bool:
     those). A short message without a subject but with none of these ("¿tiene efectos
     secundarios?") is read with the previous turn, but its own answer stands."""
     text = normalise(message)
-    return bool(_LEADS.match(text) or _TAILS.search(text) or _OTHER_LEADS.match(message)
-                or _POINTERS.search(text))
+    return _leads_or_closes(text, message) or bool(_POINTERS.search(text))
 
 
 # Words a bare rejoinder is made of ("how come?", "why is that?", "says who?", "source?").

@@ -64,6 +64,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "figured", "thought", "expected", "as", "bet", "aight", "word", "then"}
 
 
+# Every word a message of small talk alone may be made of.
+_KNOWN = frozenset(set().union(*_WORDS.values()) | _FILLER_WORDS)
+
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
 _CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
 # A modal asks when a subject follows it ("thanks, is it safe", "thanks, can I mix it"); after
@@ -90,14 +93,12 @@ def smalltalk_intent(question: str) -> str | None:
     if _INTRODUCTION.match(text):
         return "greeting"
     closing = _CLOSING.match(text)
-    if closing and not _ASKS.search(question.lower()) and not _ASKS.search(text):
-        return "goodbye" if "bye" in closing.group(0) else "thanks"
-    if _CLOSING_END.search(text) and not _SUBJECT.search(text) \
-            and not _ASKS.search(question.lower()) and not _ASKS.search(text):
-        return "thanks"
+    closing_end = closing is None and _CLOSING_END.search(text) and not _SUBJECT.search(text)
+    if (closing or closing_end) and not _ASKS.search(question.lower()) \
+            and not _ASKS.search(text):
+        return "goodbye" if closing and "bye" in closing.group(0) else "thanks"
     words = set(text.split())
-    known = set().union(*_WORDS.values()) | _FILLER_WORDS
-    if words and words <= known:
+    if words and words <= _KNOWN:
         for name, vocab in _WORDS.items():
             if words & vocab:
                 return name

@@ -93,7 +93,13 @@ def test_question_text_is_not_logged_by_default(client, access_log) -> None:
     client.post("/api/v1/ask", json={"question": PRIVATE_QUESTION})
     (line,) = _lines(access_log)
     assert "question" not in line
+    # The random ids (hex), the time, the pid and the duration may hold "555" by chance (the
+    # ids alone about 1 run in 70): their values are taken out before looking for the
+    # question's words everywhere else in what was printed.
     printed = access_log.printed
+    for key in ("request_id", "reply_id", "time", "pid", "duration_ms"):
+        if line.get(key) is not None:
+            printed = printed.replace(json.dumps(line[key]), "")
     for secret in ("jane", "555", "900123", "what is kratom"):
         assert secret not in printed.lower()
 

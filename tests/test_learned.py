@@ -199,6 +199,11 @@ def tiny_engine(faq: Any) -> Engine:
     # dosing (or mixing, or dependence) guess does not overrule it; about the asker it does.
     ("is kratom addictive? zebra", "answer", None),
     ("could people get hooked on it? zebra", "answer", None),
+    # A dose size's effect asked about is the policy's too (Dose-Dependent Results): the
+    # model's dosing guess does not overrule it; "how much" beside it is the rules' referral.
+    ("would a small amount keep me awake? zebra", "answer", None),
+    ("would a small amount keep me awake? how much should I take? zebra", "referral",
+     "dosing.amount-question"),
 ])
 def test_the_model_refers_when_sure_and_keeps_answers_back_when_suspicious(
         tiny_engine: Engine, question: str, kind: str, rule: str | None) -> None:

@@ -70,7 +70,7 @@ CODE_RULES = {
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
-               "sedative_side", "urgent", "dependence_in_general")
+               "sedative_side", "urgent", "dependence_in_general", "interactions_in_general")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -326,6 +326,9 @@ class Screen:
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
                                       rf"(?:type|like|style|based|class|family) "
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b")
+        # Interactions with other drugs in general as research's or the article's subject
+        # ("has research looked at interactions with other drugs?"): out the same way.
+        self._interactions_in_general = re.compile(words("interactions_in_general"))
         # Kratom said to be both ("is a stimulant at low doses and a sedative at high ones"):
         # that claim, not two substances taken with it. Only after "is", "as" or "being":
         # "with a stimulant and a sedative" stays a mixing question.
@@ -335,9 +338,11 @@ class Screen:
             rf"\b(?:is|as|being|be|s)\b(?: \w+){{0,2}}? (?:a |an )?{first}\b(?: \w+){{0,5}}? "
             rf"(?:and|or|but|while|yet|then) (?:\w+ ){{0,2}}?(?:a |an )?{second}\b"
             for first, second in sides))
-        # What kratom is ("a plant or a pill"), not an amount of it: out before the dose-amount
-        # check. Case-blind: that check also reads the question as written.
-        self._product_form = re.compile(words("product_form"), re.IGNORECASE)
+        # What kratom is ("a plant or a pill") and a summary's length ("in 2 lines"), not an
+        # amount of it: out before the dose-amount check. Case-blind: that check also reads the
+        # question as written.
+        self._product_form = re.compile(words("product_form") + "|" + words("not_an_amount"),
+                                        re.IGNORECASE)
         self._urgent = re.compile(rf"\b{words('urgent')}\b")
         self._dependence_in_general = re.compile(words("dependence_in_general"))
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
@@ -381,6 +386,8 @@ class Screen:
         return None if forms is None else tuple(self._without_comparison(f) for f in forms)
 
     def _without_comparison(self, form: str) -> str:
+        if not self._someones.search(form):  # "I take lexapro; has research looked at..."
+            form = self._interactions_in_general.sub(" ", form)
         return self._both_sides.sub(" ", self._comparison.sub(" ", form))
 
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
@@ -445,6 +452,12 @@ class Screen:
         forms = read(question).forms
         return (any(self._dependence_in_general.search(f) for f in forms)
                 and not any(self._someones.search(f) for f in forms))
+
+    def about_dose_in_general(self, question: str) -> bool:
+        """Whether the question holds a phrase about dose size as the article's subject
+        (words/dose_as_topic.txt and the other phrases that only look like dosing)."""
+        reading = read(question)
+        return any(self._dose_topic.search(f) for f in (*reading.forms, *(reading.english or ())))
 
     def caught_by(self, rule: Rule, question: str) -> bool:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""
@@ -514,6 +527,11 @@ def sounds_urgent(question: str) -> bool:
     """Whether the question names a danger to body or life (words/urgent.txt): what a learned
     emergency verdict needs before it gives the emergency reply."""
     return _SCREEN.sounds_urgent(question)
+
+
+def about_dose_in_general(question: str) -> bool:
+    """Whether the question holds a phrase about dose size as the article's subject."""
+    return _SCREEN.about_dose_in_general(question)
 
 
 def about_dependence_in_general(question: str) -> bool:

@@ -19,6 +19,7 @@ from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
 from faq_bot.core.safety.screen import (
     Verdict,
     about_dependence_in_general,
+    about_dose_in_general,
     assess,
     set_aside,
     sounds_urgent,
@@ -98,7 +99,12 @@ class SafetyScreen:
         if judgement.top in (DEPENDENCE, INTERACTION, DOSING) \
                 and about_dependence_in_general(question):
             return True
-        return judgement.top == DOSING and set_aside(question) is not None
+        # And a dose size's effect asked about ("could a little bit make me more alert?"),
+        # which the rules answer from Dose-Dependent Results when no rule of theirs fires:
+        # the model's dosing guess on it is that same question. A dosing question holding
+        # such a phrase still has its dosing rule ("how much", "should I take").
+        return judgement.top == DOSING and (set_aside(question) is not None
+                                            or about_dose_in_general(question))
 
 
 def _verdict(judgement: Judgement, rule: str, question: str) -> Verdict:

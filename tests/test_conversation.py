@@ -174,6 +174,10 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     # an acknowledgement before the lead, and "not even...?" in other languages
     ("how many teaspoons would be right for me?", "alright, and what about 2?", "dosing"),
     ("¿puedo tomar kratom dando el pecho?", "¿ni siquiera un poco?", "special_population"),
+    # "even..." concedes the same question down, whatever subject it names
+    ("can I use kratom when I'm pregnant?", "even only the white vein kind?",
+     "special_population"),
+    ("is it fine to drink beer on kratom?", "not even one light beer?", "interaction"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:

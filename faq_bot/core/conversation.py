@@ -163,7 +163,8 @@ _LEADS = re.compile(
     r"like\s+what|(?:can\s+you\s+|could\s+you\s+|please\s+)?(?:tell\s+me\s+more|say\s+more|"
     r"elaborate|explain\s+(?:more|further|that)|go\s+on)|what\s+do\s+you\s+mean|"
     r"in\s+what\s+way|meaning\s*$|"
-    r"what\s+about|how\s+about|what\s+if|and\s+if|even\s+if|same\s+for|same\s+with|"
+    # "even just the red ones?", "not even a little?": the same question, conceded down.
+    r"what\s+about|how\s+about|what\s+if|and\s+if|(?:not\s+)?even|same\s+for|same\s+with|"
     r"how\s+come|why(?:\s+(?:is|does|do)\s+(?:that|it|this))?\s*$|really|says\s+who|"
     r"source|sources|proof|citation|any\s+(?:proof|evidence|studies|research)|"
     r"what\s+(?:do|should|can|must)\s+(?:i|we)\s+do|now\s+what|help|please\s+help|"

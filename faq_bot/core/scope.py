@@ -57,7 +57,13 @@ _SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the 
 DOMAIN = re.compile(
     r"\b(?:kratom|kratum|kratem|ketum|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
     r"hydroxymitragynine|alkaloids?|strains?|veins?|maeng da|bali|borneo|thai|malay|indo|leaf|"
-    r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b")
+    r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b"
+    # The article's claimed mechanism named as a thing of its own ("the melatonin effect", "the
+    # serotonin -> melatonin thing", "is the melatonin link proven?"): its claim, not sleep in
+    # general ("what does melatonin do" still is).
+    r"|\b(?:the |that |this )?(?:serotonin |dopamine )?(?:melatonin|serotonin|dopamine) "
+    r"(?:effect|effects|thing|claim|link|part|bit|connection|pathway|mechanism|idea|theory|"
+    r"story|chain|route)\b")
 # What the learned entry model may be asked about: kratom or the article, or the article's own
 # mechanism and claims named without kratom ("is the melatonin effect direct or indirect", "do
 # the sedative effects grow with the amount"). The model's rescue line is chosen with this gate.

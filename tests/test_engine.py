@@ -95,6 +95,14 @@ CASES = [
     ("buenas, ¿qué preguntas te puedo hacer?", "smalltalk", "capabilities"),
     ("oi, que perguntas posso fazer?", "smalltalk", "capabilities"),
     ("Welche Fragen kann ich stellen?", "smalltalk", "capabilities"),
+    # a greeting with a remark that asks nothing and names nobody; two capability questions
+    # joined; "bot or person"
+    ("hello, how is everything?", "smalltalk", "greeting"),
+    ("evening! long week at the office haha", "smalltalk", "greeting"),
+    ("hey, my head is pounding", "fallback", None),
+    ("what are you and what can you do?", "smalltalk", "capabilities"),
+    ("are you human or a bot?", "smalltalk", "capabilities"),
+    ("which kinds of topics are you able to cover", "smalltalk", "capabilities"),
     ("thanks, what are its side effects though?", "answer", "side-effects"),
     ("thanks, I'll take it with my sleeping pills then", "referral", "interaction"),
     # thanks and goodbyes in the other languages the service reads

@@ -7,14 +7,16 @@ import re
 
 from faq_bot.core.normalize import normalise
 
-_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|(?:is )?any ?(?:one|body) (?:there|here|home)"
+_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|how is it going|how is everything|how are things|(?:is )?any ?(?:one|body) (?:there|here|home)"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
-_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|real|an ai|ai)|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|what (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) can you (?:help (?:me )?with|answer|do)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)|qu[eé] (?:tipo de |clase de )?preguntas (?:te )?puedo hacer(?:te)?|qu[eé] (?:te )?puedo preguntar(?:te)?|que (?:tipo de )?perguntas (?:eu )?posso (?:te )?fazer|o que (?:eu )?posso (?:te )?perguntar|quelles? (?:sortes? de |types? de )?questions (?:puis je|je peux|peut on) (?:te |vous )?poser|was kann ich dich fragen|welche fragen kann ich (?:dir )?stellen"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|a human|real|an ai|ai|a person|a real person)(?: or (?:a |an )?(?:bot|robot|human|real person|person|ai|real))?|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|(?:what|which) (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) (?:can you|are you able to) (?:help (?:me )?with|answer|do|handle|cover)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)|qu[eé] (?:tipo de |clase de )?preguntas (?:te )?puedo hacer(?:te)?|qu[eé] (?:te )?puedo preguntar(?:te)?|que (?:tipo de )?perguntas (?:eu )?posso (?:te )?fazer|o que (?:eu )?posso (?:te )?perguntar|quelles? (?:sortes? de |types? de )?questions (?:puis je|je peux|peut on) (?:te |vous )?poser|was kann ich dich fragen|welche fragen kann ich (?:dir )?stellen"
 _FILLER = r"(?:\s+(?:fr|ngl|lol|tho|bot|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys))*"
 
+# Two of a kind joined ("who are you and what can I ask?") are still that one intent.
 INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rf"^(?:(?:{_GREETING}){_FILLER}\s+)?(?:{pattern}){_FILLER}$"))
+    (name, re.compile(rf"^(?:(?:{_GREETING}){_FILLER}\s+)?(?:{pattern})"
+                      rf"(?:\s+and\s+(?:{pattern}))?{_FILLER}$"))
     for name, pattern in (
         ("greeting", _GREETING),
         ("thanks", _THANKS),
@@ -80,8 +82,17 @@ _CLOSING_END = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers)(?: (?:a lot|so
 _SUBJECT = re.compile(r"\b(?:kratom|strains?|red|green|white|veins?|bali|borneo|maeng|alkaloids?|"
                       r"mitragyn\w*|dos\w*|amounts?|sleep\w*|insomnia|opioids?|serotonin|"
                       r"melatonin|dopamine|side|risks?|pills?|capsules?|powder|tea|leaf|leaves)\b")
-# A greeting with who is writing ("hi! night-shift nurse here", "hello, Sam here").
+# A greeting with who is writing ("hi! night-shift nurse here", "hello, Sam here"), or with a
+# short remark that asks nothing and names nothing of the article's ("good morning! just off
+# a night shift lol"; not "hi, I can't sleep" or "hello, kratom question").
 _INTRODUCTION = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,3}} here$")
+_GREETING_REMARK = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,7}}$")
+# Nobody and nothing wrong in the remark: "hey, my friend is not breathing", "morning, my head
+# hurts", "hi, I took too much" are not greetings (the screen sees them first anyway).
+_NOT_A_REMARK = re.compile(r"\b(?:i|im|me|my|mine|he|she|him|her|his|we|us|our|they|them|their|"
+                           r"friend|son|daughter|kid|kids|child|baby|mom|dad|wife|husband|"
+                           r"partner|help|hurts?|hurting|pain|sick|ill|took|take|taking|need|"
+                           r"question|not|cant|cannot|can t|breath\w*|dying|die)\b")
 
 
 def smalltalk_intent(question: str) -> str | None:
@@ -90,7 +101,10 @@ def smalltalk_intent(question: str) -> str | None:
     for name, pattern in INTENTS:
         if pattern.match(text):
             return name
-    if _INTRODUCTION.match(text):
+    if _INTRODUCTION.match(text) or (_GREETING_REMARK.match(text) and not _SUBJECT.search(text)
+                                     and not _NOT_A_REMARK.search(text)
+                                     and not _ASKS.search(question.lower())
+                                     and not _ASKS.search(text)):
         return "greeting"
     closing = _CLOSING.match(text)
     closing_end = closing is None and _CLOSING_END.search(text) and not _SUBJECT.search(text)

@@ -154,16 +154,24 @@ def test_out_of_scope_is_a_class_and_never_an_answer(shipped: Evidence) -> None:
     assert OUT_OF_SCOPE not in shipped.sections
 
 
-def test_the_override_line_is_the_lowest_that_moves_no_right_answer() -> None:
+def test_the_override_line_is_the_lowest_at_which_moving_answers_pays() -> None:
     from faq_bot.evaluate import Labelled
     from faq_bot.learn.data import Item
 
-    def m(p: float, was_right: bool) -> Moved:
-        return Moved(Item("w", Labelled("q", "in_scope", "S", 1)), p, was_right)
+    def m(p: float, was_right: bool, now_right: bool = False) -> Moved:
+        return Moved(Item("w", Labelled("q", "in_scope", "S", 1)), p, was_right, now_right)
 
-    assert choose_override([m(0.97, False), m(0.62, True), m(0.5, False)]) == 0.65
-    assert choose_override([m(0.4, True), m(0.99, False)]) == 0.5  # never below a majority
-    assert choose_override([m(0.95, True)]) == 1.01  # a sure wrong move: never move
+    kept = [m(0.0, True)] * 993  # 1,000 answered questions in all
+    # At 0.50 and 0.55 two right answers are moved away for five put right: it does not pay;
+    # at 0.60 one is, for five: it pays.
+    moves = [m(0.55, True), m(0.62, True)] + [m(0.7, False, True)] * 5
+    assert choose_override(kept + moves) == 0.6
+    # Four put right for one put wrong does not: the line rises above the wrong moves.
+    assert choose_override(kept + moves[:6]) == 0.65
+    # Moves that put nothing right never pay for a wrong one.
+    assert choose_override(kept + [m(0.95, True), m(0.95, False)]) == 1.01
+    assert choose_override([m(0.95, True)] + [m(0.99, False, True)] * 5) == 1.01  # over budget
+    assert choose_override([m(0.4, True), m(0.99, False, True)]) == 0.5  # never below a majority
 
 
 def test_the_shipped_lines_are_ones_training_can_choose(shipped: Evidence) -> None:

@@ -48,7 +48,7 @@ TRAFFIC = [
     # Answered from what-is-kratom by the learned entry model (no phrasing is close).
     ("is kratom a tropical tree or a shrub", "web", 2),
     ("is kratom relaxing before bed", "slack", 1),
-    ("does kratom calm you down at night", "web", 1),
+    ("does kratom calm your mind at night", "web", 1),
     ("what's the weather in bangkok", "api", 1),
     ("how many grams should I take", "web", 2),
     ("can i mix kratom with xanax", "web", 1),
@@ -242,7 +242,7 @@ def test_suggested_alternates_pass_faq_bot_check(seeded: Flask, tmp_path: Path,
     alternates = {a: item["id"] for item in proposals["entries"] for a in item["alternates"]}
     assert alternates == {
         "is kratom relaxing before bed": "how-kratom-helps-you-fall-asleep",
-        "does kratom calm you down at night": "how-kratom-helps-you-fall-asleep",
+        "does kratom calm your mind at night": "how-kratom-helps-you-fall-asleep",
     }
     known = {normalise(p) for e in faq.entries for p in e.phrasings}
     for text in alternates:

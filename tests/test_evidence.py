@@ -169,7 +169,7 @@ def test_the_override_line_is_the_lowest_at_which_moving_answers_pays() -> None:
     # Four put right for one put wrong does not: the line rises above the wrong moves.
     assert choose_override(kept + moves[:6]) == 0.65
     # Moves that put nothing right never pay for a wrong one.
-    assert choose_override(kept + [m(0.95, True), m(0.95, False)]) == 1.01
+    assert choose_override([*kept, m(0.95, True), m(0.95, False)]) == 1.01
     assert choose_override([m(0.95, True)] + [m(0.99, False, True)] * 5) == 1.01  # over budget
     assert choose_override([m(0.4, True), m(0.99, False, True)]) == 0.5  # never below a majority
 

@@ -192,6 +192,20 @@ def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine
     assert replies[1][:2] == ("answer", "mitragynine")
 
 
+@pytest.mark.parametrize("then", ["where does the article say that?", "says who?",
+                                  "source please", "any proof of that?"])
+def test_asking_where_it_says_so_gets_the_previous_answer_and_its_quote(engine: Engine,
+                                                                        then: str) -> None:
+    replies = converse(engine, "are red vein strains calming?", then)
+    assert replies[0][:2] == ("answer", "red-vein-strains")
+    assert replies[1][:2] == ("answer", "red-vein-strains")
+
+
+def test_where_it_says_so_after_a_referral_stays_referred(engine: Engine) -> None:
+    replies = converse(engine, "how many grams should I take?", "where does it say that?")
+    assert [r[0] for r in replies] == ["referral", "referral"]
+
+
 def test_a_bare_rejoinder_after_a_referral_is_referred_by_the_thread(engine: Engine) -> None:
     replies = converse(engine, "how many grams should I take?", "ok thanks", "and 5?")
     assert replies[1][0] == "smalltalk"

@@ -258,6 +258,28 @@ def is_bare_rejoinder(message: str) -> bool:
     return bool(words) and all(w in _BARE_WORDS for w in words)
 
 
+# Asking where what was just said comes from: "where does it say that?", "says who?", "source?",
+# "any proof of that?". The previous answer carries its section and the article's own words, so
+# it is the reply. Not "does the research back that up?" or "is that proven?": those ask what
+# research has shown, which the article's research section answers.
+_WHERE_FROM = re.compile(
+    r"^(?:(?:ok(?:ay)?|hmm+|wait|so|and|but|really|sorry)\s+)*"
+    r"(?:where\s+(?:does|did)\s+(?:it|the\s+article|the\s+author|the\s+text|they|he|she)\s+"
+    r"(?:say|says|said|mention|claim|state)\s+(?:that|this|so|it)|"
+    r"where\s+(?:is|s)\s+(?:that|this)\s+(?:from|in\s+the\s+article)|"
+    r"where\s+(?:did|do)\s+(?:you|they)\s+get\s+(?:that|this)|says\s+who|who\s+says(?:\s+so)?|"
+    r"(?:what\s+is\s+(?:the|your)\s+|any\s+|got\s+a\s+|a\s+)?(?:source|sources|citation|quote)"
+    r"(?:\s+(?:for|of)\s+(?:that|this|it))?|"
+    r"(?:any\s+|is\s+there\s+(?:any\s+)?|got\s+(?:any\s+)?)?proof(?:\s+(?:of|for)\s+(?:that|this|it))?)"
+    r"(?:\s+(?:please|pls|then|exactly))?$")
+
+
+def asks_where_from(message: str) -> bool:
+    """Whether the message asks where what was just said comes from ("where does it say
+    that?", "says who?", "source?"): the previous answer, with its quote, is the reply."""
+    return bool(_WHERE_FROM.match(normalise(message)))
+
+
 # The subjects a message can bring of its own: the article's, and the risks people ask about.
 _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
                      r"risks?|withdrawal)\b")

@@ -13,6 +13,7 @@ from typing import Literal
 from faq_bot.core.conversation import (
     Turn,
     asks_on_its_own,
+    asks_where_from,
     continues_referral,
     is_acknowledgement,
     is_bare_rejoinder,
@@ -129,6 +130,10 @@ class Engine:
         together = self._decide(read_with(entry.question, question))
         if together.kind in ("referral", "emergency"):
             return together
+        if alone.kind != "referral" and asks_where_from(question):
+            # "where does it say that?": the previous answer names its section and quotes the
+            # article; it is the answer (screened again above, with the message).
+            return self.replies.answer(entry, 1.0)
         if (alone.kind == "referral" and alone.rule == MODEL_REFER and together.kind == "answer"
                 and is_bare_rejoinder(question)):
             # "how would that work?" has no words of its own for the model to judge; read

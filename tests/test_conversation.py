@@ -178,6 +178,8 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     ("can I use kratom when I'm pregnant?", "even only the white vein kind?",
      "special_population"),
     ("is it fine to drink beer on kratom?", "not even one light beer?", "interaction"),
+    # a reason offered for the referral ("because of...?") is the same question
+    ("can I take kratom while on lexapro?", "cuz of the serotonin part?", "interaction"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:
@@ -199,6 +201,21 @@ def test_asking_where_it_says_so_gets_the_previous_answer_and_its_quote(engine: 
     replies = converse(engine, "are red vein strains calming?", then)
     assert replies[0][:2] == ("answer", "red-vein-strains")
     assert replies[1][:2] == ("answer", "red-vein-strains")
+
+
+@pytest.mark.parametrize("then", ["could you put that in plain english?",
+                                  "explain it like i'm five please", "break that down for me"])
+def test_asking_for_the_answer_more_simply_gets_the_previous_answer(engine: Engine,
+                                                                   then: str) -> None:
+    replies = converse(engine, "what does mitragynine do?", then)
+    assert replies[0][:2] == ("answer", "mitragynine")
+    assert replies[1][:2] == ("answer", "mitragynine")
+
+
+def test_a_pointer_with_no_words_of_the_faq_is_not_read_with_the_previous_turn(
+        engine: Engine) -> None:
+    replies = converse(engine, "what is kratom?", "is it going to snow this weekend?")
+    assert replies[1][0] == "fallback"
 
 
 def test_where_it_says_so_after_a_referral_stays_referred(engine: Engine) -> None:

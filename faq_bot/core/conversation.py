@@ -155,6 +155,9 @@ _LEADS = re.compile(
     # an acknowledgement may come first: "ok what about 4?", "hmm, and the green ones?"
     r"^(?:(?:ok(?:ay)?|k|alright|right|hmm+|well|oh|ah|fine|sure|wait)\s+)?"
     r"(?:and|&|\+|but|so|also|plus|then|or|ok(?:ay)?\s+(?:and|but|so)|"
+    # A reason offered for what was just said: "because of the serotonin thing?", "cuz of the
+    # opioid part?".
+    r"because|cause|cuz|coz|due\s+to|"
     # Asking for more of what was just said: "can you give a couple of examples?", "tell me
     # more", "what do you mean?".
     r"(?:can|could|would)\s+you\s+(?:give|show|list|name|share)\s+(?:me\s+|us\s+)?"
@@ -274,10 +277,27 @@ _WHERE_FROM = re.compile(
     r"(?:\s+(?:please|pls|then|exactly))?$")
 
 
+# Asking for what was just said again, more simply: "can you dumb that down?", "in simpler
+# words please", "explain like I'm 5", "in plain English?".
+_REPHRASE = re.compile(
+    r"^(?:(?:ok(?:ay)?|hmm+|sorry|so|and|but|um+|uh+|wait)\s+)*"
+    r"(?:(?:can|could|would)\s+you\s+|please\s+|pls\s+)?"
+    r"(?:(?:dumb|break|water)\s+(?:that|it|this)\s+down|simplify(?:\s+(?:that|it|this))?|"
+    r"(?:explain|say|put|tell\s+me)\s+(?:that|it|this)\s+(?:again\s+)?(?:more\s+)?"
+    r"(?:simpl[ey]r?|simply|plainly|in\s+(?:plain|simple|simpler|easier|normal|layman\s*s?)"
+    r"\s+(?:words|terms|english|language))|"
+    r"(?:in\s+)?(?:plain|simple|simpler|easier|normal|layman\s*s?)\s+(?:words|terms|english|"
+    r"language)|(?:explain\s+)?like\s+i\s+(?:am|m)\s+(?:5|five|a\s+kid|a\s+child)|eli5|"
+    r"in\s+(?:english|short)|what\s+does\s+that\s+mean\s+in\s+(?:plain|simple)\s+\w+)"
+    r"(?:\s+(?:for\s+me|please|pls|then|again|thanks|thx|lol))*$")
+
+
 def asks_where_from(message: str) -> bool:
-    """Whether the message asks where what was just said comes from ("where does it say
-    that?", "says who?", "source?"): the previous answer, with its quote, is the reply."""
-    return bool(_WHERE_FROM.match(normalise(message)))
+    """Whether the message asks about the answer just given: where it comes from ("where does it
+    say that?", "says who?", "source?") or for it again, more simply ("can you dumb that down?",
+    "in plain English?"). The previous answer, with its quote, is the reply."""
+    text = normalise(message)
+    return bool(_WHERE_FROM.match(text) or _REPHRASE.match(text))
 
 
 # The subjects a message can bring of its own: the article's, and the risks people ask about.

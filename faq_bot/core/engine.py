@@ -124,15 +124,22 @@ class Engine:
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
         if entry is None:
             return alone
+        if alone.kind == "fallback" and not is_rejoinder(question) \
+                and out_of_scope_reason(question) is not None:
+            # "will it rain tomorrow lol" points back with "it", but its own words say it is
+            # about something else: read with the previous question it would match on that.
+            # ("what does melatonin do again?" leans on the previous turn: read with it.)
+            return alone
         # Read with the previous question: screened as a whole (the entry's question is the
         # only earlier text, and it passes the screen on its own), then matched if the message
         # found nothing of its own. The memo key is the whole reading, never the message alone.
         together = self._decide(read_with(entry.question, question))
         if together.kind in ("referral", "emergency"):
             return together
-        if alone.kind != "referral" and asks_where_from(question):
-            # "where does it say that?": the previous answer names its section and quotes the
-            # article; it is the answer (screened again above, with the message).
+        if asks_where_from(question) and (alone.kind != "referral" or alone.rule == MODEL_REFER):
+            # "where does it say that?", "can you dumb that down?": the previous answer names
+            # its section and quotes the article; it is the answer (screened again above, with
+            # the message). The model alone has no words of the article's to judge in these.
             return self.replies.answer(entry, 1.0)
         if (alone.kind == "referral" and alone.rule == MODEL_REFER and together.kind == "answer"
                 and is_bare_rejoinder(question)):

@@ -204,6 +204,10 @@ def tiny_engine(faq: Any) -> Engine:
     ("would a small amount keep me awake? zebra", "answer", None),
     ("would a small amount keep me awake? how much should I take? zebra", "referral",
      "dosing.amount-question"),
+    # Whether to involve a doctor is the article's advice: a referral guess does not overrule
+    # it, an emergency one does.
+    ("should people work with a doctor on kratom? zebra", "answer", None),
+    ("should people work with a doctor on kratom? panic", "emergency", MODEL_REFER),
 ])
 def test_the_model_refers_when_sure_and_keeps_answers_back_when_suspicious(
         tiny_engine: Engine, question: str, kind: str, rule: str | None) -> None:

@@ -70,7 +70,8 @@ CODE_RULES = {
 # The word lists the code paths read.
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
-               "sedative_side", "urgent", "dependence_in_general", "interactions_in_general")
+               "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
+               "involve_a_doctor")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -345,6 +346,7 @@ class Screen:
                                         re.IGNORECASE)
         self._urgent = re.compile(rf"\b{words('urgent')}\b")
         self._dependence_in_general = re.compile(words("dependence_in_general"))
+        self._involve_a_doctor = re.compile(words("involve_a_doctor"))
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
@@ -453,6 +455,10 @@ class Screen:
         return (any(self._dependence_in_general.search(f) for f in forms)
                 and not any(self._someones.search(f) for f in forms))
 
+    def asks_about_involving_a_doctor(self, question: str) -> bool:
+        """Whether the question asks about involving a doctor (words/involve_a_doctor.txt)."""
+        return any(self._involve_a_doctor.search(f) for f in read(question).forms)
+
     def about_dose_in_general(self, question: str) -> bool:
         """Whether the question holds a phrase about dose size as the article's subject
         (words/dose_as_topic.txt and the other phrases that only look like dosing)."""
@@ -527,6 +533,11 @@ def sounds_urgent(question: str) -> bool:
     """Whether the question names a danger to body or life (words/urgent.txt): what a learned
     emergency verdict needs before it gives the emergency reply."""
     return _SCREEN.sounds_urgent(question)
+
+
+def asks_about_involving_a_doctor(question: str) -> bool:
+    """Whether the question asks about involving a doctor, the article's own advice."""
+    return _SCREEN.asks_about_involving_a_doctor(question)
 
 
 def about_dose_in_general(question: str) -> bool:

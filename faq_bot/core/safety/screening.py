@@ -20,6 +20,7 @@ from faq_bot.core.safety.screen import (
     Verdict,
     about_dependence_in_general,
     about_dose_in_general,
+    asks_about_involving_a_doctor,
     assess,
     set_aside,
     sounds_urgent,
@@ -98,6 +99,10 @@ class SafetyScreen:
         # situation still counts.
         if judgement.top in (DEPENDENCE, INTERACTION, DOSING) \
                 and about_dependence_in_general(question):
+            return True
+        # Whether to involve a doctor ("should they be working with a doctor on it?") is the
+        # article's own advice: a referral guess does not overrule it, an emergency one does.
+        if not judgement.emergency and asks_about_involving_a_doctor(question):
             return True
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:

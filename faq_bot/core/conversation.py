@@ -203,6 +203,8 @@ _SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|red|green|white|sleep\w*|inso
 # Openings that drop the thread on purpose: "never mind, where does kratom grow?".
 _RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+)\s+)?"
                      r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
+                     # "fine, forget the amount, why is red better?", "forget about dosing"
+                     r"forget\s+(?:about\s+)?(?:the|my|that)\s+\w+|forget\s+about\s+\w+|"
                      r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
                      r"another\s+question|other\s+question)\b")
 

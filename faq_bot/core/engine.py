@@ -33,7 +33,7 @@ from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
-from faq_bot.core.safety.topics import DOSING
+from faq_bot.core.safety.topics import DOSING, INJECTION
 from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, out_of_scope_reason
 from faq_bot.core.sentences import question_sentences
 from faq_bot.core.smalltalk import smalltalk_intent
@@ -171,6 +171,11 @@ class Engine:
             if alone.kind == "answer" and leaves_emergency(question):
                 return alone
             return self.replies.emergency(topic, CONTINUED_THREAD)
+        if topic == INJECTION:
+            # A refused instruction opens no subject to stay in: the next message is judged on
+            # its own ("fine. why does it cause dizziness then?"), and a dosing or mixing
+            # question in it is referred by its own words.
+            return alone
         # A referral: a referral of the message's own stands (its own topic), as does small
         # talk; a message that only points back ("what are its side effects?") and has an
         # answer of its own leaves the thread; a follow-on or an added detail ("and if it's

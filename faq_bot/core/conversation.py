@@ -272,6 +272,9 @@ _WHERE_FROM = re.compile(
     r"(?:where\s+(?:does|did)\s+(?:it|the\s+article|the\s+author|the\s+text|they|he|she)\s+"
     r"(?:say|says|said|mention|claim|state)\s+(?:that|this|so|it)|"
     r"where\s+(?:is|s)\s+(?:that|this)\s+(?:from|in\s+the\s+article)|"
+    r"where\s+in\s+the\s+(?:article|text|piece)(?:\s+(?:is|s|does\s+it\s+say)\s+(?:that|this|it))?|"
+    r"(?:cite|quote|name|show\s+me)\s+(?:the|that)\s+(?:section|part|passage|line|source)|"
+    r"which\s+(?:section|part|paragraph)(?:\s+(?:is|s|says)\s+(?:that|this|it)(?:\s+in)?)?|"
     r"where\s+(?:did|do)\s+(?:you|they)\s+get\s+(?:that|this)|says\s+who|who\s+says(?:\s+so)?|"
     r"(?:what\s+is\s+(?:the|your)\s+|any\s+|got\s+a\s+|a\s+)?(?:source|sources|citation|quote)"
     r"(?:\s+(?:for|of)\s+(?:that|this|it))?|"
@@ -288,7 +291,7 @@ _REPHRASE = re.compile(
     r"(?:explain|say|put|tell\s+me)\s+(?:that|it|this)\s+(?:again\s+)?(?:more\s+)?"
     r"(?:simpl[ey]r?|simply|plainly|in\s+(?:plain|simple|simpler|easier|normal|layman\s*s?)"
     r"\s+(?:words|terms|english|language))|"
-    r"(?:in\s+)?(?:plain|simple|simpler|easier|normal|layman\s*s?)\s+(?:words|terms|english|"
+    r"explain\s+(?:it\s+|that\s+)?simpler|simpler|(?:in\s+)?(?:plain|simple|simpler|easier|normal|layman\s*s?)\s+(?:words|terms|english|"
     r"language)|(?:explain\s+)?like\s+i\s+(?:am|m)\s+(?:5|five|a\s+kid|a\s+child)|eli5|"
     r"in\s+(?:english|short)|what\s+does\s+that\s+mean\s+in\s+(?:plain|simple)\s+\w+)"
     r"(?:\s+(?:for\s+me|please|pls|then|again|thanks|thx|lol))*$")

@@ -7,7 +7,7 @@ import re
 
 from faq_bot.core.normalize import normalise
 
-_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|how is it going|how is everything|how are things|(?:is )?any ?(?:one|body) (?:there|here|home)"
+_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|how is it going|c[oó]mo est[aá]s|qu[eé] tal|como vai|tudo bem|comment [cç]a va|[cç]a va|wie geht s|wie geht es dir|how is everything|how are things|(?:is )?any ?(?:one|body) (?:there|here|home)"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
 _CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|a human|real|an ai|ai|a person|a real person)(?: or (?:a |an )?(?:bot|robot|human|real person|person|ai|real))?|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|(?:what|which) (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) (?:can you|are you able to) (?:help (?:me )?with|answer|do|handle|cover)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?pode fazer|que peux tu faire|was kannst du|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)|qu[eé] (?:tipo de |clase de )?preguntas (?:te )?puedo hacer(?:te)?|qu[eé] (?:te )?puedo preguntar(?:te)?|que (?:tipo de )?perguntas (?:eu )?posso (?:te )?fazer|o que (?:eu )?posso (?:te )?perguntar|quelles? (?:sortes? de |types? de )?questions (?:puis je|je peux|peut on) (?:te |vous )?poser|was kann ich dich fragen|welche fragen kann ich (?:dir )?stellen"
@@ -63,7 +63,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "to", "know", "makes", "sense", "noted", "understood", "got", "gotcha", "i",
                  "clears", "up", "interesting", "useful", "informative", "fair", "enough",
                  # "figured as much, bye", "thought so, thanks", "ok bet thx", "aight cheers"
-                 "figured", "thought", "expected", "as", "bet", "aight", "word", "then"}
+                 "figured", "thought", "expected", "as", "bet", "aight", "word", "then",
+                 # "aight thx gg"
+                 "gg", "ggs", "lol", "lmao"}
 
 
 # Every word a message of small talk alone may be made of.

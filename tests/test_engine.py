@@ -123,6 +123,9 @@ CASES = [
      "me about it at dinner.", "answer", "kratom-alkaloids"),
     ("Hi there, hope you're well. Which alkaloids does the leaf contain? My cousin takes "
      "it with his sleeping pills.", "referral", "interaction"),
+    # a label before a colon, naming a remedy word ("podcast"), about the article
+    ("Podcast notes: what does the article say about melatonin?", "answer", "melatonin"),
+    ("are sleep podcasts any good?", "fallback", None),
     ("What herbal teas help with sleep besides kratom?", "fallback", None),
     # kratom weighed against another remedy: the article compares it with nothing
     ("is kratom gentler than valerian root for insomnia?", "fallback", None),

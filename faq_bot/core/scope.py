@@ -54,6 +54,12 @@ _SLEEP_TIPS = re.compile(
 _SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the author of|are the authors of)\b(?!.*\b(?:article|this|it|faq|source|piece|text|post|page)\b)|\bhow (?:do|can) i get to\b|\bflights? to\b|\bvisit(?:ing)? (?:bali|borneo|indonesia|thailand|malaysia|asia)\b|\bholiday\b|\bvacation\b|\btrip to\b|\bwho (?:discovered|discoverd|invented|found|named|first described)\b|\bchemical (?:formula|structure)\b|\bmolecular (?:formula|weight|structure)\b|\bwhat time is it\b|\bwhat is the time\b|\bwhat day is it\b|\btoday s date\b|\b(?:scientific|latin|botanical|binomial) name\b|\bgenus\b|\bspecies\b|\bfamily (?:of )?plant\b")
 
 
+# Kratom or the article named: "Podcast prep: how does the article explain low and high
+# doses?" is about the article, whatever else it names.
+_KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|ketum|mitragyn\w*|hydroxymitragynine|"
+                                r"7 ?oh|alkaloids?|article|author)\b")
+
+
 # What ties a question to kratom or the article. Without any of it (or a pronoun that may stand
 # for kratom), a question about sleep in general is not one the article answers: "how many hours
 # of sleep do adults need", "what is a body clock". It must not catch "does it help you sleep".
@@ -102,7 +108,8 @@ def out_of_scope_reason(question: str) -> str | None:
     if (_UNCOVERED.search(text) or _SCIENTIFIC_NAME.search(text) or _INSTEAD.search(text)
             or _AGAINST_REMEDY.search(text)):
         return "default"
-    if "kratom" not in text and (_OTHER_REMEDY.search(text) or _SLEEP_TIPS.search(text)):
+    if not _KRATOM_OR_ARTICLE.search(text) and (_OTHER_REMEDY.search(text)
+                                                or _SLEEP_TIPS.search(text)):
         return "default"
     if _GENERAL_SLEEP.search(text) and not DOMAIN.search(text):
         return "default"

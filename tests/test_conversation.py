@@ -194,22 +194,22 @@ def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine
     assert replies[1][:2] == ("answer", "mitragynine")
 
 
-@pytest.mark.parametrize("then", ["where does the article say that?", "says who?",
-                                  "source please", "any proof of that?"])
-def test_asking_where_it_says_so_gets_the_previous_answer_and_its_quote(engine: Engine,
-                                                                        then: str) -> None:
-    replies = converse(engine, "are red vein strains calming?", then)
-    assert replies[0][:2] == ("answer", "red-vein-strains")
-    assert replies[1][:2] == ("answer", "red-vein-strains")
-
-
-@pytest.mark.parametrize("then", ["could you put that in plain english?",
-                                  "explain it like i'm five please", "break that down for me"])
-def test_asking_for_the_answer_more_simply_gets_the_previous_answer(engine: Engine,
-                                                                   then: str) -> None:
-    replies = converse(engine, "what does mitragynine do?", then)
-    assert replies[0][:2] == ("answer", "mitragynine")
-    assert replies[1][:2] == ("answer", "mitragynine")
+@pytest.mark.parametrize(("first", "then", "entry"), [
+    # where it says so: the previous answer names its section and quotes the article
+    ("are red vein strains calming?", "where does the article say that?", "red-vein-strains"),
+    ("are red vein strains calming?", "says who?", "red-vein-strains"),
+    ("are red vein strains calming?", "source please", "red-vein-strains"),
+    ("are red vein strains calming?", "any proof of that?", "red-vein-strains"),
+    # the answer again, more simply
+    ("what does mitragynine do?", "could you put that in plain english?", "mitragynine"),
+    ("what does mitragynine do?", "explain it like i'm five please", "mitragynine"),
+    ("what does mitragynine do?", "break that down for me", "mitragynine"),
+])
+def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: str, then: str,
+                                                       entry: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][:2] == ("answer", entry)
+    assert replies[1][:2] == ("answer", entry)
 
 
 def test_a_pointer_with_no_words_of_the_faq_is_not_read_with_the_previous_turn(

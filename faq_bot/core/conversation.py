@@ -201,11 +201,15 @@ _ARTICLE_SUBJECTS = (r"kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkal
                      r"dopamine|serotonin|receptors?|fda|cdc|authorit\w+")
 _SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|red|green|white|sleep\w*|insomnia)\b")
 # Openings that drop the thread on purpose: "never mind, where does kratom grow?".
-_RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+)\s+)?"
+_RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+|vale|bueno|bon|gut|"
+                     r"also)\s+)?"
                      r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
                      # "fine, forget the amount, why is red better?", "forget about dosing"
                      r"forget\s+(?:about\s+)?(?:the|my|that)\s+\w+|forget\s+about\s+\w+|"
                      r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
+                     # "andere Frage:", "otra pregunta", "outra pergunta", "autre question"
+                     r"andere\s+frage|neue\s+frage|otra\s+pregunta|outra\s+pergunta|"
+                     r"autre\s+question|nouvelle\s+question|"
                      r"another\s+question|other\s+question)\b")
 
 

@@ -212,6 +212,21 @@ def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: st
     assert replies[1][:2] == ("answer", entry)
 
 
+@pytest.mark.parametrize(("first", "then", "entry"), [
+    # another language's question without the word kratom: the conversation says what it is
+    # about ("how do they act in the body?", "what is still to be studied?")
+    ("which alkaloids are in kratom?", "¿qué efecto tienen en el cuerpo humano?",
+     "kratom-alkaloids"),
+    ("what does the article say about future research?", "was wird da noch erforscht?",
+     "research-still-needed"),
+])
+def test_another_language_without_its_subject_is_read_with_the_previous_turn(
+        engine: Engine, first: str, then: str, entry: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[1][0] == "answer"
+    assert engine.faq.by_id[replies[1][1]].section == engine.faq.by_id[entry].section
+
+
 def test_a_pointer_with_no_words_of_the_faq_is_not_read_with_the_previous_turn(
         engine: Engine) -> None:
     replies = converse(engine, "what is kratom?", "is it going to snow this weekend?")

@@ -119,9 +119,19 @@ class Engine:
             return self.replies.smalltalk("thanks")
         if previous.refused and previous.topic is not None:
             return self._in_thread(question, alone, previous.refusal, previous.topic)
-        if alone.kind == "smalltalk" or not is_follow_on(question):
+        if alone.kind == "smalltalk":
             return alone
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
+        if not is_follow_on(question):
+            if entry is not None and alone.kind in ("fallback", "clarify") \
+                    and not is_english(question) and out_of_scope_reason(question) is None:
+                # "quais são os efeitos colaterais?" after an answer about kratom: another
+                # language's question without the word kratom finds no reading of its own, and
+                # the conversation says what it is about. Screened again with the previous turn.
+                together = self._decide(read_with(entry.question, question))
+                if together.kind in ("answer", "referral", "emergency"):
+                    return together
+            return alone
         if entry is None:
             return alone
         if alone.kind == "fallback" and not is_rejoinder(question) \

@@ -102,6 +102,7 @@ CASES = [
     ("hey, my head is pounding", "fallback", None),
     ("what are you and what can you do?", "smalltalk", "capabilities"),
     ("are you human or a bot?", "smalltalk", "capabilities"),
+    ("what are you, a robot?", "smalltalk", "capabilities"),
     ("which kinds of topics are you able to cover", "smalltalk", "capabilities"),
     ("thanks, what are its side effects though?", "answer", "side-effects"),
     ("thanks, I'll take it with my sleeping pills then", "referral", "interaction"),

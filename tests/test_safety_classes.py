@@ -137,6 +137,12 @@ ANSWERABLE = [
     # the idiom 'fair enough', how much alkaloid a strain holds
     "fair enough, so what do the alkaloids do?",
     "do green veins have a lower amount of 7-OH in the leaf? the amount of it in every strain?",
+    # two of its own effects at once; the dose-outcome relationship named; a sized dose making
+    # sleep worse; the effect put down to how much is taken (writer_dec06l, written fresh)
+    "how does one leaf give calm and alertness at the same time?",
+    "is there a link between the amount taken and the effect on sleep?",
+    "could a high dose make sleep lighter, according to the article?",
+    "is the jittery feeling because of how much people use?",
 ]
 
 REFERRED = [
@@ -225,6 +231,8 @@ REFERRED = [
     # days without kratom: the asker stopping
     "day two with no kratom and my nose won't stop running",
     "a week without kratom now, when does the insomnia end?",
+    "can I take kratom and ibuprofen at the same time?",
+    "is it down to how much i take?",
 ]
 
 EMERGENCIES = [

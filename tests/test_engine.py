@@ -39,6 +39,7 @@ CASES = [
     # The article's mechanism named as a thing of its own is its claim; melatonin alone is not.
     ("does the serotonin link to melatonin actually hold up?", "answer", "melatonin"),
     ("what does melatonin do in the body", "fallback", None),
+    ("does serotonin turn into melatonin?", "answer", "melatonin"),
     # Waking in the night as a complaint of its own is general sleep, not the article's.
     ("why do I keep waking up at 4 in the morning", "fallback", None),
     ("why do I wake up in the middle of the night?", "fallback", None),

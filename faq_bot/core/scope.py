@@ -72,7 +72,9 @@ DOMAIN = re.compile(
     # general ("what does melatonin do" still is).
     r"|\b(?:the |that |this )?(?:serotonin |dopamine )?(?:melatonin|serotonin|dopamine) "
     r"(?:effect|effects|thing|claim|link|part|bit|connection|pathway|mechanism|idea|theory|"
-    r"story|chain|route)\b")
+    r"story|chain|route)\b"
+    # The article's chain named end to end ("how is serotonin connected to melatonin?").
+    r"|\bserotonin\b.{0,40}\bmelatonin\b|\bmelatonin\b.{0,40}\bserotonin\b")
 # What the learned entry model may be asked about: kratom or the article, or the article's own
 # mechanism and claims named without kratom ("is the melatonin effect direct or indirect", "do
 # the sedative effects grow with the amount"). The model's rescue line is chosen with this gate.

@@ -26,6 +26,7 @@ from faq_bot.core.doses import has_dose_amount
 from faq_bot.core.engine import Engine
 from faq_bot.core.faq.loader import load_faq
 from faq_bot.core.normalize import normalise
+from faq_bot.core.safety.variants import read as read_question
 from faq_bot.evaluate import read_questions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     for item in items:  # warm caches (regexes, rapidfuzz) before timing
         engine.ask(item.question)
 
-    memos = [safety.assess, normalise, has_dose_amount, engine._decide]
+    memos = [safety.assess, read_question, normalise, has_dose_amount, engine._decide]
 
     def forget() -> None:
-        # Every memo the engine keeps (its decisions, the safety verdicts, normalised text,
-        # dose screening) is emptied, so each ask below costs what a new question costs.
+        # Every memo the engine keeps (its decisions, the safety verdicts and readings,
+        # normalised text, dose screening) is emptied, so each ask below costs what a new
+        # question costs.
         for memo in memos:
             memo.cache_clear()
 

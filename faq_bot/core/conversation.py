@@ -301,7 +301,7 @@ _REPHRASE = re.compile(
     r"(?:\s+(?:for\s+me|please|pls|then|again|thanks|thx|lol))*$")
 
 
-def asks_where_from(message: str) -> bool:
+def asks_about_last_answer(message: str) -> bool:
     """Whether the message asks about the answer just given: where it comes from ("where does it
     say that?", "says who?", "source?") or for it again, more simply ("can you dumb that down?",
     "in plain English?"). The previous answer, with its quote, is the reply."""

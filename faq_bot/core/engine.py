@@ -12,8 +12,8 @@ from typing import Literal
 
 from faq_bot.core.conversation import (
     Turn,
+    asks_about_last_answer,
     asks_on_its_own,
-    asks_where_from,
     continues_referral,
     is_acknowledgement,
     is_bare_rejoinder,
@@ -146,7 +146,8 @@ class Engine:
         together = self._decide(read_with(entry.question, question))
         if together.kind in ("referral", "emergency"):
             return together
-        if asks_where_from(question) and (alone.kind != "referral" or alone.rule == MODEL_REFER):
+        if asks_about_last_answer(question) and (alone.kind != "referral"
+                                                 or alone.rule == MODEL_REFER):
             # "where does it say that?", "can you dumb that down?": the previous answer names
             # its section and quotes the article; it is the answer (screened again above, with
             # the message). The model alone has no words of the article's to judge in these.

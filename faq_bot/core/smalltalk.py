@@ -103,15 +103,13 @@ def smalltalk_intent(question: str) -> str | None:
     for name, pattern in INTENTS:
         if pattern.match(text):
             return name
+    asks = bool(_ASKS.search(question.lower()) or _ASKS.search(text))
     if _INTRODUCTION.match(text) or (_GREETING_REMARK.match(text) and not _SUBJECT.search(text)
-                                     and not _NOT_A_REMARK.search(text)
-                                     and not _ASKS.search(question.lower())
-                                     and not _ASKS.search(text)):
+                                     and not _NOT_A_REMARK.search(text) and not asks):
         return "greeting"
     closing = _CLOSING.match(text)
     closing_end = closing is None and _CLOSING_END.search(text) and not _SUBJECT.search(text)
-    if (closing or closing_end) and not _ASKS.search(question.lower()) \
-            and not _ASKS.search(text):
+    if (closing or closing_end) and not asks:
         return "goodbye" if closing and "bye" in closing.group(0) else "thanks"
     words = set(text.split())
     if words and words <= _KNOWN:

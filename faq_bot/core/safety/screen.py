@@ -442,28 +442,33 @@ class Screen:
             return hit
         return None
 
+    @staticmethod
+    def _names(pattern: re.Pattern[str], question: str, english: bool = True) -> bool:
+        # Whether any reading of the question (with the false-friend-marked English forms,
+        # unless `english` is False) holds `pattern`.
+        reading = read(question)
+        forms = (*reading.forms, *(reading.english or ())) if english else reading.forms
+        return any(pattern.search(f) for f in forms)
+
     def sounds_urgent(self, question: str) -> bool:
         """Whether any reading of the question names a danger to body or life
         (words/urgent.txt)."""
-        reading = read(question)
-        return any(self._urgent.search(f) for f in (*reading.forms, *(reading.english or ())))
+        return self._names(self._urgent, question)
 
     def about_dependence_in_general(self, question: str) -> bool:
         """Whether the question asks if kratom is addictive in general, with nobody's own use
         in it (words/dependence_in_general.txt)."""
-        forms = read(question).forms
-        return (any(self._dependence_in_general.search(f) for f in forms)
-                and not any(self._someones.search(f) for f in forms))
+        return (self._names(self._dependence_in_general, question, english=False)
+                and not self._names(self._someones, question, english=False))
 
     def asks_about_involving_a_doctor(self, question: str) -> bool:
         """Whether the question asks about involving a doctor (words/involve_a_doctor.txt)."""
-        return any(self._involve_a_doctor.search(f) for f in read(question).forms)
+        return self._names(self._involve_a_doctor, question, english=False)
 
     def about_dose_in_general(self, question: str) -> bool:
         """Whether the question holds a phrase about dose size as the article's subject
         (words/dose_as_topic.txt and the other phrases that only look like dosing)."""
-        reading = read(question)
-        return any(self._dose_topic.search(f) for f in (*reading.forms, *(reading.english or ())))
+        return self._names(self._dose_topic, question)
 
     def caught_by(self, rule: Rule, question: str) -> bool:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""

@@ -139,6 +139,9 @@ class Reading:
     lang: str | None = None  # the language it is recognisably in, when not English
 
 
+# The screen, the learned screen's gates (urgent words, dose as a topic, ...) and explain all
+# read the same question; it is read once. Pure and immutable, so safe to share.
+@lru_cache(maxsize=4096)
 def read(question: str) -> Reading:
     """The forms of `question` the rules read; see Reading."""
     lang = foreign_language(question)

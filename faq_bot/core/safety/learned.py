@@ -20,11 +20,11 @@ import gzip
 import json
 import math
 import re
+import struct
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +198,9 @@ class LearnedScreen:
     With binary tf, a question's feature vector is ``idf_t / ||idf||`` over the
     set of vocabulary terms present, so its linear score for class ``c`` is
     ``sum_t(idf_t * coef[c, t]) / sqrt(sum_t idf_t**2) + intercept[c]``.  Each
-    term's row is precomputed as ``(idf**2, idf*coef[0, t], ...)`` and one
-    C-level gather + transpose + sum gives the norm and all class sums at once.
+    term's row is precomputed as ``(idf**2, idf*coef[0, t], ...)`` and packed into one
+    integer (`_pack`), so one C-level ``sum`` of a question's rows gives the norm and all
+    class sums at once.
     """
 
     __slots__ = (
@@ -207,7 +208,9 @@ class LearnedScreen:
         "_char_ids",
         "_index",
         "_intercept",
-        "_rows",
+        "_packed",
+        "_shift",
+        "_width",
         "analyzer",
         "benign_class",
         "classes",
@@ -248,7 +251,9 @@ class LearnedScreen:
             row = coef.get(term)
             weights = tuple(idf * float(c) for c in row) if row is not None else zero
             rows.append((idf * idf, *weights))
-        self._rows: tuple[tuple[float, ...], ...] = tuple(rows)
+        self._shift = _fixed_point_shift(rows)
+        self._width = _LANE_BYTES * (k + 1)
+        self._packed: tuple[int, ...] = tuple(map(_packer(k + 1, self._shift), rows))
         self._char_ids = _CharIdCache(analyzer.char_grams, self._index.get, word_cache_limit)
 
     @classmethod
@@ -328,7 +333,11 @@ class LearnedScreen:
     def _linear(self, present: set[int]) -> list[float]:
         if not present:  # empty vector: scikit-learn leaves it all-zero
             return list(self._intercept)
-        norm_sq, *sums = map(sum, zip(*itemgetter(0, *present)(self._rows), strict=False))
+        # Adding the packed rows adds every column at once; each lane is then read back.
+        total = sum(map(self._packed.__getitem__, present)).to_bytes(self._width, "little")
+        base, unit = len(present) * _OFFSET, 2.0 ** -self._shift
+        norm_sq, *sums = [(int.from_bytes(total[i:i + _LANE_BYTES], "little") - base) * unit
+                          for i in range(0, self._width, _LANE_BYTES)]
         inv = 1.0 / math.sqrt(norm_sq)
         return [s * inv + b for s, b in zip(sums, self._intercept, strict=False)]
 
@@ -348,6 +357,36 @@ class LearnedScreen:
     def probabilities(self, text: str) -> list[float]:
         """Class probabilities (softmax of the linear scores), in class order."""
         return _softmax(self._linear(self._present(text)))
+
+
+# A term's row packed into one integer, one lane of _LANE_BYTES a column: each value in fixed
+# point (a multiple of 2**-shift), plus _OFFSET so that no lane is negative. Python adds such
+# integers in C, so summing a question's few hundred rows costs a few hundred integer additions
+# instead of a sum per column in the interpreter: about half the time for the entry model's 38
+# columns. Values stay under 2**58 with the offset, so a lane of 96 bits holds the sum of 2**38
+# rows without carrying into the next; at 2**-50 for values under 128 (the models' are under
+# 72), the fixed point is finer than a float's own rounding of the sum (on every labelled
+# question both models' probabilities agree with the float sums' to 3e-15).
+_LANE_BYTES = 12
+_OFFSET = 1 << 57
+
+
+def _fixed_point_shift(rows: Sequence[Sequence[float]]) -> int:
+    """The finest fixed point (bits after the point) that keeps every value under 2**57."""
+    largest = max((abs(v) for row in rows for v in row), default=0.0)
+    return 57 - max(0, math.ceil(math.log2(largest + 1.0)))
+
+
+def _packer(columns: int, shift: int) -> Callable[[Sequence[float]], int]:
+    """Packs a row of `columns` values: each truncated to the fixed point, offset, and laid
+    out as 8 bytes of lane and 4 of headroom."""
+    layout = struct.Struct("<" + "Q4x" * columns)
+    scale = 2.0 ** shift  # exact: multiplying by it only moves the binary point
+
+    def pack(row: Sequence[float]) -> int:
+        return int.from_bytes(layout.pack(*[int(v * scale) + _OFFSET for v in row]), "little")
+
+    return pack
 
 
 def _softmax(z: list[float]) -> list[float]:

@@ -204,6 +204,10 @@ def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine
     ("what does mitragynine do?", "could you put that in plain english?", "mitragynine"),
     ("what does mitragynine do?", "explain it like i'm five please", "mitragynine"),
     ("what does mitragynine do?", "break that down for me", "mitragynine"),
+    # which thing does what it said: the answer just given names it
+    ("does kratom raise dopamine levels?", "which compound does that?", "dopamine-and-serotonin"),
+    ("are red vein strains calming?", "ok and which alkaloid is behind that", "red-vein-strains"),
+    ("what are kratom's side effects?", "what causes those?", "side-effects"),
 ])
 def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: str, then: str,
                                                        entry: str) -> None:
@@ -225,6 +229,28 @@ def test_another_language_without_its_subject_is_read_with_the_previous_turn(
     replies = converse(engine, first, then)
     assert replies[1][0] == "answer"
     assert engine.faq.by_id[replies[1][1]].section == engine.faq.by_id[entry].section
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # melatonin after serotonin is the article's chain, in any language, not a second thing
+    # taken: answered from the neurotransmitter section, as in English
+    ("does kratom change serotonin levels?", "and melatonin?"),
+    ("o kratom mexe com a serotonina?", "e a melatonina?"),
+    ("Wie beeinflusst Kratom das Serotonin?", "und was hat das mit Melatonin zu tun?"),
+    ("¿qué neurotransmisores afecta el kratom?", "¿y qué relación tiene eso con la melatonina?"),
+])
+def test_melatonin_after_serotonin_is_the_articles_chain(engine: Engine, first: str,
+                                                          then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[1][0] == "answer"
+    assert engine.faq.by_id[replies[1][1]].section == "Neurotransmitter Modulation"
+
+
+def test_taking_melatonin_with_kratom_stays_referred_in_any_language(engine: Engine) -> None:
+    for first, then in [("does kratom change serotonin levels?", "kratom and melatonin tonight?"),
+                        ("o kratom mexe com a serotonina?", "posso tomar kratom com melatonina?"),
+                        ("Wie wirkt Kratom?", "Kratom und Melatonin zusammen, geht das?")]:
+        assert converse(engine, first, then)[1][:1] == ("referral",), then
 
 
 def test_a_pointer_with_no_words_of_the_faq_is_not_read_with_the_previous_turn(

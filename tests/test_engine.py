@@ -133,6 +133,13 @@ CASES = [
     ("is kratom gentler than valerian root for insomnia?", "fallback", None),
     ("kratom compared to chamomile, which is better for sleep?", "fallback", None),
     ("i'm nursing my baby, will kratom get into my milk", "referral", "special_population"),
+    # nursing as a job or a subject is not breastfeeding
+    ("nursing student here, which receptors do the alkaloids bind to?", "answer",
+     "opioid-receptors"),
+    # what is not known yet, however it is put
+    ("what hasn't been figured out yet about kratom and sleep?", "answer",
+     "research-still-needed"),
+    ("what do we still not know about kratom?", "answer", "research-still-needed"),
     ("my baby may have gotten into my kratom tea", "emergency", "child_ingestion"),
     ("i swallowed 30 grams of kratom by accident and feel really weird", "emergency", "overdose"),
     ("if a 70 year old with high blood pressure took kratom, would it be safe?", "referral",

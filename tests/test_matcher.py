@@ -53,6 +53,13 @@ def test_terms_fold_phrases_and_drop_stop_words() -> None:
     assert terms("What are the side effects of 7-hydroxymitragynine?") == ["sideeffect", "7oh"]
 
 
+@pytest.mark.parametrize("filler", ["yo", "omg", "imo", "srsly", "sorta", "bruh", "lol", "tbh"])
+def test_chat_fillers_are_no_terms(filler: str) -> None:
+    # An interjection says nothing the FAQ could match; as an unknown word it would weigh as
+    # much as the question's rarest one.
+    assert terms(f"{filler} does red bali knock you out") == terms("does red bali knock you out")
+
+
 def test_a_phrase_is_folded_only_as_a_whole_word() -> None:
     # "final take" is the conclusion; "final takeaway" must not become "conclusionaway".
     from faq_bot.core.matcher import terms

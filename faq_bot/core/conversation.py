@@ -301,12 +301,27 @@ _REPHRASE = re.compile(
     r"(?:\s+(?:for\s+me|please|pls|then|again|thanks|thx|lol))*$")
 
 
+# Asking which thing does what was just said: "which compound does that?", "what causes that?",
+# "which alkaloid is behind that?", "which one is responsible for it". The answer just given
+# says it (the article names the alkaloid with each effect it reports); the words of the message
+# alone ("compound") would only find the general entry about the alkaloids.
+_WHICH_DOES_THAT = re.compile(
+    r"^(?:(?:ok(?:ay)?|hmm+|so|and|but|wait)\s+)*(?:which|what)\s+"
+    r"(?:(?:one|ones|compound|compounds|alkaloid|alkaloids|chemical|chemicals|substance|"
+    r"substances|ingredient|ingredients|molecule|molecules|part|of\s+them)\s+)?"
+    r"(?:(?:is|are|s|exactly)\s+)?"
+    r"(?:does|do|did|causes?|caused|behind|responsible\s+for|produces?|triggers?|drives?)\s+"
+    r"(?:that|this|it|those|these|them)(?:\s+effects?)?(?:\s+(?:exactly|then|again))?$")
+
+
 def asks_about_last_answer(message: str) -> bool:
     """Whether the message asks about the answer just given: where it comes from ("where does it
-    say that?", "says who?", "source?") or for it again, more simply ("can you dumb that down?",
-    "in plain English?"). The previous answer, with its quote, is the reply."""
+    say that?", "says who?", "source?"), for it again, more simply ("can you dumb that down?",
+    "in plain English?"), or which thing does what it said ("which compound does that?"). The
+    previous answer, with its quote, is the reply."""
     text = normalise(message)
-    return bool(_WHERE_FROM.match(text) or _REPHRASE.match(text))
+    return bool(_WHERE_FROM.match(text) or _REPHRASE.match(text)
+                or _WHICH_DOES_THAT.match(text))
 
 
 # The subjects a message can bring of its own: the article's, and the risks people ask about.

@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     explain know someone somebody anyone anything something thing things stuff kind sort like
     get got let say says said go going gonna want wanna need anybody hey hi hello thanks okay
     ok actually basically exactly literally probably maybe lol lmao haha um uh hmm bro dude
+    yo omg imo imho srsly sorta bruh
     man guys yeah yes yep nah idk tbh btw fr ngl rn question questions wondering wonder curious
     lately recently nowadays these days today currently done happening going
     le la les el los las un une una uno de del du des sur selon segun según il elle es est
@@ -88,7 +89,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"when it comes to|as for|regarding|with regard to|in terms of|eli5|explain like i am (?:five|5)|like i am (?:five|5)|in simple terms|in plain english", " "),
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
         (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),
-        (r"figure out|find out|still learning|(?:do|does|did) (?:we |you |they |scientists |researchers |people )?not know|don t know|open questions?|gaps?|not (?:yet )?(?:known|understood)", "unknown"),
+        (r"figur(?:e|es|ed|ing) out|find out|still learning|(?:do|does|did) (?:we |you |they |scientists |researchers |people )?(?:still )?not know|don t know|open questions?|gaps?|not (?:yet |fully |well )?(?:known|understood)|unclear|unanswered", "unknown"),
         (r"keeps? (?:\w+ ){0,2}(?:up|awake)|wakes? (?:\w+ ){0,2}up|gives? (?:\w+ ){0,2}energy", "stimulating"),
         (r"feel(?:s|ing)? (?:good|great|happy|happier|better about)", "mood"),
         (r"settled|early days|conclusive|definitive|all figured out", "unknown"),

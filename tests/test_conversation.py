@@ -162,6 +162,8 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
 
 @pytest.mark.parametrize(("first", "then", "topic"), [
     ("how many grams should I take?", "and if it's six?", "dosing"),
+    ("could my 15 year old try some red kratom?", "just a tiny bit of the red?",
+     "special_population"),
     ("how many grams should I take?", "and 5?", "dosing"),
     ("how many grams should I take?", "what about twice?", "dosing"),
     ("can I mix kratom with alcohol?", "only a glass of wine, though?", "interaction"),

@@ -208,6 +208,12 @@ def tiny_engine(faq: Any) -> Engine:
     # it, an emergency one does.
     ("should people work with a doctor on kratom? zebra", "answer", None),
     ("should people work with a doctor on kratom? panic", "emergency", MODEL_REFER),
+    # Sleep trouble dated from a life event is not the start of someone's use: a referral
+    # guess does not overrule it, an emergency one does.
+    ("I've slept badly since the new term started. what is kratom? zebra", "answer", None),
+    ("I've slept badly since the new term started. what is kratom? panic", "emergency",
+     MODEL_REFER),
+    ("sleeping badly since my promotion. what is kratom? zebra", "answer", None),
 ])
 def test_the_model_refers_when_sure_and_keeps_answers_back_when_suspicious(
         tiny_engine: Engine, question: str, kind: str, rule: str | None) -> None:

@@ -175,9 +175,11 @@ _LEADS = re.compile(
     # most abundant?" only points back: it is a follow-on, not a rejoinder.)
     r"which\s+(?:way|ways|option|options|method|methods|form|forms)|"
     r"which\s+is\s+(?:better|best|safer|worse|stronger|milder)|"
-    # A smaller amount of what was just asked about: "only half a bar", "just a sip?".
-    r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:little|bit|few|couple|sip|single|glass|"
-    r"drink|beer|cup|small|half)))\b")
+    # A smaller amount of what was just asked about: "only half a bar", "just a sip?", "just a
+    # tiny bit of the red?".
+    r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:(?:tiny|teeny|wee|very|little|small)\s+)?"
+    r"(?:little|bit|few|couple|sip|single|glass|drink|beer|cup|small|half|smidge|pinch|taste|"
+    r"touch|dash|nibble|crumb|amount|dose|bite)))\b")
 # The same openings in the other languages the service reads ("¿y por qué...?", "und kann
 # man...?", "et pourquoi...?", "e quanto...?"), looked for in the message as written: normalise()
 # reads a lone "y" as the texting "why".

@@ -71,7 +71,7 @@ CODE_RULES = {
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
                "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
-               "involve_a_doctor")
+               "involve_a_doctor", "sleep_trouble_onset")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -347,6 +347,7 @@ class Screen:
         self._urgent = re.compile(rf"\b{words('urgent')}\b")
         self._dependence_in_general = re.compile(words("dependence_in_general"))
         self._involve_a_doctor = re.compile(words("involve_a_doctor"))
+        self._sleep_trouble_onset = re.compile(words("sleep_trouble_onset"))
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
@@ -390,7 +391,8 @@ class Screen:
     def _without_comparison(self, form: str) -> str:
         if not self._someones.search(form):  # "I take lexapro; has research looked at..."
             form = self._interactions_in_general.sub(" ", form)
-        return self._both_sides.sub(" ", self._comparison.sub(" ", form))
+        # The claim of both sides first: one side may be a likeness ("like coffee").
+        return self._comparison.sub(" ", self._both_sides.sub(" ", form))
 
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
@@ -464,6 +466,11 @@ class Screen:
     def asks_about_involving_a_doctor(self, question: str) -> bool:
         """Whether the question asks about involving a doctor (words/involve_a_doctor.txt)."""
         return self._names(self._involve_a_doctor, question, english=False)
+
+    def dates_sleep_trouble_from_an_event(self, question: str) -> bool:
+        """Whether the question dates sleep trouble from a life event, a new job or a term
+        (words/sleep_trouble_onset.txt)."""
+        return self._names(self._sleep_trouble_onset, question, english=False)
 
     def about_dose_in_general(self, question: str) -> bool:
         """Whether the question holds a phrase about dose size as the article's subject
@@ -543,6 +550,12 @@ def sounds_urgent(question: str) -> bool:
 def asks_about_involving_a_doctor(question: str) -> bool:
     """Whether the question asks about involving a doctor, the article's own advice."""
     return _SCREEN.asks_about_involving_a_doctor(question)
+
+
+def dates_sleep_trouble_from_an_event(question: str) -> bool:
+    """Whether the question dates sleep trouble from a life event ("since the semester
+    started"), not from kratom."""
+    return _SCREEN.dates_sleep_trouble_from_an_event(question)
 
 
 def about_dose_in_general(question: str) -> bool:

@@ -22,6 +22,7 @@ from faq_bot.core.safety.screen import (
     about_dose_in_general,
     asks_about_involving_a_doctor,
     assess,
+    dates_sleep_trouble_from_an_event,
     set_aside,
     sounds_urgent,
 )
@@ -103,6 +104,10 @@ class SafetyScreen:
         # Whether to involve a doctor ("should they be working with a doctor on it?") is the
         # article's own advice: a referral guess does not overrule it, an emergency one does.
         if not judgement.emergency and asks_about_involving_a_doctor(question):
+            return True
+        # Sleep trouble dated from a life event ("since the semester started"): the model
+        # learned "since I started" from people's own use; the rules have read the question.
+        if not judgement.emergency and dates_sleep_trouble_from_an_event(question):
             return True
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:

@@ -115,6 +115,12 @@ CASES = [
     ("theek hai, shukriya", "smalltalk", "thanks"),
     ("merci et à bientôt", "smalltalk", "goodbye"),
     ("auf Wiedersehen", "smalltalk", "goodbye"),
+    # thanks said to someone, and acknowledging without a word of thanks
+    ("vielen Dank dir", "smalltalk", "thanks"),
+    ("merci à vous", "smalltalk", "thanks"),
+    ("alright, good to know", "smalltalk", "thanks"),
+    ("hm ok that makes sense", "smalltalk", "thanks"),
+    ("that was really useful", "smalltalk", "thanks"),
     ("gracias, ¿y cuánto tomo?", "referral", "dosing"),
     ("thanks, can I take it with wine?", "referral", "interaction"),
     ("My sister sent me this article. What is kratom, according to it?", "answer",

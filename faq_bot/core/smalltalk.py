@@ -65,7 +65,15 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  # "figured as much, bye", "thought so, thanks", "ok bet thx", "aight cheers"
                  "figured", "thought", "expected", "as", "bet", "aight", "word", "then",
                  # "aight thx gg"
-                 "gg", "ggs", "lol", "lmao"}
+                 "gg", "ggs", "lol", "lmao",
+                 # thanks said to someone: "danke dir", "gracias a ti", "merci à toi"
+                 "dir", "ihnen", "ti", "usted", "toi", "vous", "você", "voce", "vielen", "herzlichen",
+                 "hm", "hmm", "ah", "oh"}
+# Acknowledging the last reply without a word of thanks ("good to know", "ok, makes sense",
+# "that's helpful", "cool cool"): answered as thanks are, unless it asks ("is that useful?").
+_ACKNOWLEDGING = frozenset({"know", "sense", "noted", "understood", "gotcha", "helpful", "useful",
+                            "interesting", "informative", "cool", "great", "perfect", "nice",
+                            "got", "clears", "fair", "awesome", "brilliant", "lovely"})
 
 
 # Every word a message of small talk alone may be made of.
@@ -116,4 +124,6 @@ def smalltalk_intent(question: str) -> str | None:
         for name, vocab in _WORDS.items():
             if words & vocab:
                 return name
+        if words & _ACKNOWLEDGING and not asks:
+            return "thanks"
     return None

@@ -60,6 +60,15 @@ def test_chat_fillers_are_no_terms(filler: str) -> None:
     assert terms(f"{filler} does red bali knock you out") == terms("does red bali knock you out")
 
 
+@pytest.mark.parametrize("question", ["what's in the leaves that does it?",
+                                      "what is actually inside the plant?",
+                                      "so what are in kratom leaves"])
+def test_what_is_in_it_asks_what_it_contains(question: str) -> None:
+    # "in" is a stop word: without the phrase these would read as "what is kratom".
+    assert "contain" in terms(question)
+    assert "contain" not in terms("what is kratom?")
+
+
 def test_a_phrase_is_folded_only_as_a_whole_word() -> None:
     # "final take" is the conclusion; "final takeaway" must not become "conclusionaway".
     from faq_bot.core.matcher import terms

@@ -86,6 +86,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"single(?:s|d)? out|point(?:s|ed)? out|highlight\w*|call(?:s|ed)? out", " "),
         (r"sleep ?(?:inducing|promoting)|induc\w* sleep|promot\w* sleep", "sedative"),
         (r"(?:kinds?|types?|sorts?|variet(?:y|ies)) of (?:kratom|it)", "strain"),
+        # What is in it asks what it contains ("what's actually in the leaves?"): without the
+        # "in", a stop word, it would read as "what is kratom".
+        (r"what (?:is|s|are) (?:actually |really |exactly )?in(?:side)? (?:the |a |this |that |kratom )?(?:kratom|leaf|leaves|plant|plants|powder|it|stuff|tea)", "kratom contain"),
         (r"when it comes to|as for|regarding|with regard to|in terms of|eli5|explain like i am (?:five|5)|like i am (?:five|5)|in simple terms|in plain english", " "),
         (r"turn(?:s|ed|ing)? to|tak(?:e|es|ing) up|tr(?:y|ies|ying) out|get(?:ting)? into", "use"),
         (r"(?:the )?science (?:behind|of)|how (?:it|kratom) works", "work"),

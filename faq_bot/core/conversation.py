@@ -186,6 +186,10 @@ _LEADS = re.compile(
 _OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[aã]o|alors|donc|"
                           # "not even...?", "even if...?": "¿ni siquiera...?", "nem mesmo...?"
                           r"ni|tampoco|aunque|incluso|nem|mesmo|m[eê]me|pas m[eê]me|"
+                          # a smaller amount: "solo una, nada más", "só um copo", "juste un peu"
+                          r"(?:solo|s[oó]lo|s[oó]|apenas|seulement|juste|nur|blo[sß]|bara)\s+"
+                          r"(?:un|una|uno|um|uma|une|ein|eine|einen|\d+|un\s+poco|um\s+pouco|"
+                          r"un\s+peu|ein\s+bisschen|poquito)|"
                           r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn)\b",
                           re.IGNORECASE)
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
@@ -352,7 +356,12 @@ def read_with(previous_question: str, message: str) -> str:
 # to "she is" and dropped the punctuation.)
 _DETAILS = re.compile(
     r"^(?:but\s+|well\s+|ok(?:ay)?\s+|yes\s+|yeah\s+|no\s+)?"
-    r"(?:i|we|he|she|they|it|my\s+\w+|our\s+\w+|his\s+\w+|her\s+\w+|their\s+\w+)\b")
+    r"(?:i|we|he|she|they|it|my\s+\w+|our\s+\w+|his\s+\w+|her\s+\w+|their\s+\w+|"
+    # the same in the other languages the service reads: "mon bébé a 3 mois", "mi hijo tiene
+    # 4 años", "meu pai tem 80", "meine Mutter ist 79"
+    r"(?:mon|ma|mes|mi|mis|meu|minha|meus|minhas|mein|meine|meinen)\s+\w+|"
+    r"(?:je|j|yo|eu|ich|elle|il|ella|ela|ele|er|sie)\s+(?:suis|ai|prends|tengo|tomo|soy|estoy|"
+    r"tenho|tomo|sou|estou|bin|habe|nehme|est|a|prend|tiene|toma|es|est[aá]|tem|ist|hat|nimmt))\b")
 # People: in an emergency thread, "is he going to be ok?" is about the person in danger.
 _PEOPLE = re.compile(r"\b(?:i|me|my|mine|myself|we|us|our|he|him|his|himself|she|her|hers|"
                      r"herself|someone|somebody|friend|son|daughter|kid|kids|"
@@ -378,11 +387,36 @@ def is_detail(message: str) -> bool:
     return bool(text) and bool(_DETAILS.match(text)) and not _SUBJECTS.search(text)
 
 
+# Carrying on a refused question without a word pointing back: asking for a short answer to it
+# ("just yes or no", "responde só sim ou não"), or how long or how often ("like for a month
+# straight", "for a week?", "every day?").
+_SHORT_ANSWER = re.compile(
+    r"\b(?:yes\s+or\s+no|yea\s+or\s+nay|s[ií]\s+o\s+no|sim\s+ou\s+n[aã]o|oui\s+ou\s+non|"
+    r"ja\s+oder\s+nein|haan\s+ya\s+nahi)\b")
+_HOW_LONG = re.compile(
+    r"^(?:(?:like|maybe|say|just|only|what\s+about|and|or|ok)\s+)*(?:for|over|during|every|each)\s+"
+    r"(?:a|an|one|two|three|four|five|six|seven|\d+|several|a\s+few|the\s+next|the\s+whole)?\s*"
+    r"(?:days?|weeks?|months?|years?|nights?|evenings?|mornings?|bedtimes?)\b(?:\s+\w+){0,3}$")
+
+
+def asks_for_a_short_answer(message: str) -> bool:
+    """Whether the message asks for the last question's answer as a yes or a no ("come on, yes
+    or no?", "responde só sim ou não"), naming no subject of its own."""
+    text = normalise(message)
+    return bool(_SHORT_ANSWER.search(text)) and not _SUBJECTS.search(text)
+
+
 def continues_referral(message: str) -> bool:
     """Whether, after a referral (dosing, mixing, a special situation, dependence), the message
     carries on that question: a follow-on ("and if it's six?", "only a glass of wine,
-    though?", "which way works better?") or a detail added to it ("she's 76")."""
-    return not starts_afresh(message) and (is_follow_on(message) or is_detail(message))
+    though?", "which way works better?"), a detail added to it ("she's 76", "mon bébé a 3
+    mois"), how long ("like for a month straight") or a short answer asked for ("just yes or
+    no")."""
+    if starts_afresh(message):
+        return False
+    text = normalise(message)
+    return (is_follow_on(message) or is_detail(message) or asks_for_a_short_answer(message)
+            or bool(_HOW_LONG.match(text)))
 
 
 # Openings a question may carry and still stand on its own ("ok, ", "fine. ", "lol ok so "),

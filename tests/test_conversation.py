@@ -212,6 +212,8 @@ def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine
     ("what does mitragynine do?", "could you put that in plain english?", "mitragynine"),
     ("what does mitragynine do?", "explain it like i'm five please", "mitragynine"),
     ("what does mitragynine do?", "break that down for me", "mitragynine"),
+    ("¿qué hace la mitraginina?", "¿podrías explicarlo más sencillo?", "mitragynine"),
+    ("que fait la mitragynine ?", "vous pouvez expliquer plus simplement ?", "mitragynine"),
     # which thing does what it said: the answer just given names it
     ("does kratom raise dopamine levels?", "which compound does that?", "dopamine-and-serotonin"),
     ("are red vein strains calming?", "ok and which alkaloid is behind that", "red-vein-strains"),

@@ -142,6 +142,12 @@ CASES = [
     # nursing as a job or a subject is not breastfeeding
     ("nursing student here, which receptors do the alkaloids bind to?", "answer",
      "opioid-receptors"),
+    # a teacher's students who only mention it; the dose as a factor; a sized amount and sleep
+    ("I coach adult swimmers and my students keep mentioning kratom. What is kratom?", "answer",
+     "what-is-kratom"),
+    ("why does the amount play such a key role for kratom's effects on sleep?", "answer",
+     "dose-dependent-effects"),
+    ("my students keep asking whether they can use kratom", "referral", "special_population"),
     # what is not known yet, however it is put
     ("what hasn't been figured out yet about kratom and sleep?", "answer",
      "research-still-needed"),

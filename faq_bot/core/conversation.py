@@ -243,7 +243,7 @@ def is_rejoinder(message: str) -> bool:
 def is_follow_on(message: str) -> bool:
     """Whether `message` only makes sense after the previous turn: a rejoinder, or a message
     that points back (it, that, those...) without naming kratom itself."""
-    if is_rejoinder(message):
+    if is_rejoinder(message) or asks_about_last_answer(message):
         return True
     text = normalise(message)
     if not text or _RESETS.match(text):
@@ -303,7 +303,16 @@ _REPHRASE = re.compile(
     r"\s+(?:words|terms|english|language))|"
     r"explain\s+(?:it\s+|that\s+)?simpler|simpler|(?:in\s+)?(?:plain|simple|simpler|easier|normal|layman\s*s?)\s+(?:words|terms|english|"
     r"language)|(?:explain\s+)?like\s+i\s+(?:am|m)\s+(?:5|five|a\s+kid|a\s+child)|eli5|"
-    r"in\s+(?:english|short)|what\s+does\s+that\s+mean\s+in\s+(?:plain|simple)\s+\w+)"
+    r"in\s+(?:english|short)|what\s+does\s+that\s+mean\s+in\s+(?:plain|simple)\s+\w+|"
+    # the same in the other languages the service reads: "tu peux expliquer plus simplement ?",
+    # "¿puedes explicarlo más fácil?", "explica de forma mais simples", "einfacher bitte"
+    r"(?:tu\s+peux\s+|vous\s+pouvez\s+|peux\s+tu\s+|pouvez\s+vous\s+|puedes\s+|podr[ií]as\s+|"
+    r"pode\s+|podes\s+|kannst\s+du\s+|k[oö]nnen\s+sie\s+)?"
+    r"(?:(?:l\s+|le\s+|me\s+l\s+)?expliquer|explicar(?:lo|me|mo)?|explica(?:r)?|erkl[aä]r(?:en|e)?(?:\s+(?:das|es))?)?"
+    r"\s*(?:de\s+forma\s+|de\s+manera\s+|de\s+fa[cç]on\s+)?"
+    r"(?:plus\s+simplement|plus\s+simple|m[aá]s\s+(?:simple|f[aá]cil|sencillo)|mais\s+(?:simples|f[aá]cil)|"
+    r"einfacher|en\s+(?:termes|mots)\s+simples|en\s+palabras\s+(?:simples|sencillas)|"
+    r"em\s+palavras\s+simples|in\s+einfachen\s+worten))"
     r"(?:\s+(?:for\s+me|please|pls|then|again|thanks|thx|lol))*$")
 
 

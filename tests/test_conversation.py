@@ -226,6 +226,22 @@ def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: st
     assert replies[1][:2] == ("answer", entry)
 
 
+@pytest.mark.parametrize(("first", "then", "section"), [
+    # another language's follow-up naming a subject of its own: that subject, of kratom
+    ("which strains are best for sleep?", "y eso, ¿tiene riesgos?",
+     "Potential Risks and Considerations"),
+    ("what are kratom's alkaloids?", "et les effets secondaires ?",
+     "Potential Risks and Considerations"),
+    ("why are red strains calming?", "und wird dazu noch geforscht?",
+     "The Future of Kratom Research"),
+])
+def test_another_language_naming_its_own_subject_is_asked_of_that(
+        engine: Engine, first: str, then: str, section: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[1][0] == "answer"
+    assert engine.faq.by_id[replies[1][1]].section == section
+
+
 @pytest.mark.parametrize(("first", "then", "entry"), [
     # another language's question without the word kratom: the conversation says what it is
     # about ("how do they act in the body?", "what is still to be studied?")

@@ -125,7 +125,10 @@ class Engine:
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
         if not is_follow_on(question):
             if entry is not None and alone.kind in ("fallback", "clarify") \
-                    and not is_english(question) and out_of_scope_reason(question) is None:
+                    and self._foreign(question) and out_of_scope_reason(question) is None:
+                own = self._own_subject(question, entry.question)
+                if own is not None:
+                    return own
                 # "quais são os efeitos colaterais?" after an answer about kratom: another
                 # language's question without the word kratom finds no reading of its own, and
                 # the conversation says what it is about. Screened again with the previous turn.
@@ -163,11 +166,31 @@ class Engine:
         if alone.kind == "answer" and names_own_subject(question, entry.question):
             # "so is it addictive then?": a subject of its own, asked of what came before.
             return alone
+        own = self._own_subject(question, entry.question)
+        if own is not None:
+            return own
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
                                           or (points_back(question)
                                               and together.confidence >= alone.confidence)):
             return together
         return alone
+
+    def _foreign(self, question: str) -> bool:
+        """Whether the question is in another language: recognisably, or, too short to tell by
+        its function words ("c'est risqué ?"), read through a glossary."""
+        return not is_english(question) or english_reading(question, self.matcher.knows) is not None
+
+    def _own_subject(self, question: str, previous_question: str) -> Reply | None:
+        """The answer to another language's message that names a subject of its own in its
+        English reading ("c'est risqué ?", "gibt es dazu schon gute Studien?" after an answer
+        about the red strains): that subject, asked of kratom, the conversation's subject. None
+        for English, for a message naming no new subject, or when that finds no answer."""
+        reading = english_reading(question, self.matcher.knows) if self._foreign(question) else None
+        if not reading or not names_own_subject(reading, previous_question):
+            return None
+        # Screened again as the text it is (the message alone was screened first).
+        own = self._decide(read_with("kratom", reading))
+        return own if own.kind == "answer" else None
 
     def _in_thread(self, question: str, alone: Reply, refusal: str | None, topic: str) -> Reply:
         """The reply to `question` (decided `alone`) while a referral or emergency thread on

@@ -234,6 +234,9 @@ def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: st
      "Potential Risks and Considerations"),
     ("why are red strains calming?", "und wird dazu noch geforscht?",
      "The Future of Kratom Research"),
+    # drug interactions named as research's topic, after an answer about research
+    ("what is still unknown about kratom?", "and drug interactions, those too?",
+     "The Future of Kratom Research"),
 ])
 def test_another_language_naming_its_own_subject_is_asked_of_that(
         engine: Engine, first: str, then: str, section: str) -> None:

@@ -148,6 +148,9 @@ CASES = [
     ("why does the amount play such a key role for kratom's effects on sleep?", "answer",
      "dose-dependent-effects"),
     ("my students keep asking whether they can use kratom", "referral", "special_population"),
+    # drug interactions as a topic are research's subject; with someone's use they are mixing
+    ("any drug interactions I should be careful about?", "referral", "interaction"),
+    ("what about drug interactions with zolpidem?", "referral", "interaction"),
     # what is not known yet, however it is put
     ("what hasn't been figured out yet about kratom and sleep?", "answer",
      "research-still-needed"),

@@ -27,6 +27,8 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Was sagt der Artikel über die Nebenwirkungen von Kratom?", RISKS),
     ("Kratom süchtig?", RISKS),  # too short to tell by function words: the glossary tells
     ("kratom ke side effects kya hai?", RISKS),
+    ("Quali rischi comporta il kratom secondo l'articolo?", RISKS),
+    ("Da quale parte del mondo viene la pianta del kratom?", "Introduction"),
     # amounts and effects in general, and kratom as the object of a verb
     ("Ist Kratom in kleinen Mengen eher anregend?", "Dose-Dependent Results"),
     ("Em quantidade baixa o kratom deixa a pessoa acordada?", "Dose-Dependent Results"),
@@ -58,6 +60,7 @@ def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question:
     "¿Cuánta cantidad de kratom debo tomar para dormir?",
     "Wie viel Kratom soll ich vor dem Schlafen nehmen?",
     "Posso tomar kratom com vinho?",
+    "Quanto kratom devo prendere stasera per dormire?",
 ])
 def test_risky_questions_in_other_languages_are_still_referred(
         engine: Engine, question: str) -> None:

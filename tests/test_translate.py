@@ -29,6 +29,8 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("kratom ke side effects kya hai?", RISKS),
     ("Quali rischi comporta il kratom secondo l'articolo?", RISKS),
     ("Da quale parte del mondo viene la pianta del kratom?", "Introduction"),
+    ("Apa saja efek samping dari kratom?", RISKS),
+    ("Kratom berasal dari negara mana?", "Introduction"),
     # amounts and effects in general, and kratom as the object of a verb
     ("Ist Kratom in kleinen Mengen eher anregend?", "Dose-Dependent Results"),
     ("Em quantidade baixa o kratom deixa a pessoa acordada?", "Dose-Dependent Results"),
@@ -61,6 +63,7 @@ def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question:
     "Wie viel Kratom soll ich vor dem Schlafen nehmen?",
     "Posso tomar kratom com vinho?",
     "Quanto kratom devo prendere stasera per dormire?",
+    "Berapa banyak kratom yang harus saya minum sebelum tidur?",
 ])
 def test_risky_questions_in_other_languages_are_still_referred(
         engine: Engine, question: str) -> None:

@@ -148,6 +148,17 @@ CASES = [
     ("why does the amount play such a key role for kratom's effects on sleep?", "answer",
      "dose-dependent-effects"),
     ("my students keep asking whether they can use kratom", "referral", "special_population"),
+    # the dose-effect relationship named as such; both sides said of kratom; the article's own
+    # advice; research on interactions ("whether kratom interacts"); none of them an amount
+    ("is there a link between the dose and the sedative effect of kratom?", "answer",
+     "dose-dependent-effects"),
+    ("so kratom acts as both a pick-me-up and a downer?", "answer", "stimulant-or-sedative"),
+    ("should people only use kratom with medical supervision?", "answer",
+     "healthcare-professional"),
+    ("do scientists study whether kratom interacts with other medications?", "answer",
+     "drug-interactions-research"),
+    ("should I take a lower or higher kratom dose?", "referral", "dosing"),
+    ("can I take kratom and a sedative?", "referral", "interaction"),
     # drug interactions as a topic are research's subject; with someone's use they are mixing
     ("any drug interactions I should be careful about?", "referral", "interaction"),
     ("what about drug interactions with zolpidem?", "referral", "interaction"),

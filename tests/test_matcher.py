@@ -69,6 +69,14 @@ def test_what_is_in_it_asks_what_it_contains(question: str) -> None:
     assert "contain" not in terms("what is kratom?")
 
 
+@pytest.mark.parametrize(("plural", "singular"), [
+    ("whites", "white"), ("doses", "dose"), ("sedatives", "sedative"), ("reds", "red"),
+    ("boxes", "box"), ("watches", "watch"),
+])
+def test_a_plural_meets_its_singular(plural: str, singular: str) -> None:
+    assert terms(f"are {plural} calming") == terms(f"is a {singular} calming")
+
+
 def test_a_phrase_is_folded_only_as_a_whole_word() -> None:
     # "final take" is the conclusion; "final takeaway" must not become "conclusionaway".
     from faq_bot.core.matcher import terms

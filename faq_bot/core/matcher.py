@@ -99,6 +99,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 SYNONYMS = {
+    # too short to be stemmed, but the colours' plurals ("are reds better than greens?")
+    "reds": "red",
     "kratum": "kratom", "kratoms": "kratom", "ketum": "kratom", "kratum's": "kratom",
     "mitragyna": "kratom", "speciosa": "kratom",
     "sleepy": "sleep", "sleeping": "sleep", "slept": "sleep", "asleep": "sleep", "drowsy": "sleep",
@@ -189,6 +191,10 @@ def _stem(word: str) -> str:
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
+    if word.endswith("es") and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        # "whites", "doses", "sedatives": the plural of a word ending in e, which keeps it
+        # ("whit" would not meet "white"); "boxes", "watches" lose the whole "es".
+        return word[:-1]
     return _WORD_END.sub("", word)
 
 

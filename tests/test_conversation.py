@@ -160,6 +160,12 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     return out
 
 
+def answered_from(engine: Engine, first: str, then: str) -> str | None:
+    """The section the second message is answered from, after the first (None: no answer)."""
+    kind, entry, _ = converse(engine, first, then)[1]
+    return engine.faq.by_id[entry].section if kind == "answer" and entry else None
+
+
 @pytest.mark.parametrize(("first", "then", "topic"), [
     ("how many grams should I take?", "and if it's six?", "dosing"),
     ("could my 15 year old try some red kratom?", "just a tiny bit of the red?",
@@ -240,9 +246,7 @@ def test_asking_about_the_last_answer_gets_that_answer(engine: Engine, first: st
 ])
 def test_another_language_naming_its_own_subject_is_asked_of_that(
         engine: Engine, first: str, then: str, section: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[1][0] == "answer"
-    assert engine.faq.by_id[replies[1][1]].section == section
+    assert answered_from(engine, first, then) == section
 
 
 @pytest.mark.parametrize(("first", "then", "entry"), [
@@ -255,9 +259,7 @@ def test_another_language_naming_its_own_subject_is_asked_of_that(
 ])
 def test_another_language_without_its_subject_is_read_with_the_previous_turn(
         engine: Engine, first: str, then: str, entry: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[1][0] == "answer"
-    assert engine.faq.by_id[replies[1][1]].section == engine.faq.by_id[entry].section
+    assert answered_from(engine, first, then) == engine.faq.by_id[entry].section
 
 
 @pytest.mark.parametrize(("first", "then"), [
@@ -270,9 +272,7 @@ def test_another_language_without_its_subject_is_read_with_the_previous_turn(
 ])
 def test_melatonin_after_serotonin_is_the_articles_chain(engine: Engine, first: str,
                                                           then: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[1][0] == "answer"
-    assert engine.faq.by_id[replies[1][1]].section == "Neurotransmitter Modulation"
+    assert answered_from(engine, first, then) == "Neurotransmitter Modulation"
 
 
 def test_taking_melatonin_with_kratom_stays_referred_in_any_language(engine: Engine) -> None:

@@ -123,10 +123,16 @@ class Engine:
         if alone.kind == "smalltalk":
             return alone
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
+        # Another language's English reading, read once: None for English (and for a message
+        # with no word in a glossary).
+        reading = english_reading(question, self.matcher.knows)
         if not is_follow_on(question):
+            # Another language: recognisably, or, too short to tell by its function words
+            # ("c'est risqué ?"), read through a glossary.
+            foreign = reading is not None or not is_english(question)
             if entry is not None and alone.kind in ("fallback", "clarify") \
-                    and self._foreign(question) and out_of_scope_reason(question) is None:
-                own = self._own_subject(question, entry.question)
+                    and foreign and out_of_scope_reason(question) is None:
+                own = self._own_subject(reading, entry.question)
                 if own is not None:
                     return own
                 # "quais são os efeitos colaterais?" after an answer about kratom: another
@@ -166,7 +172,7 @@ class Engine:
         if alone.kind == "answer" and names_own_subject(question, entry.question):
             # "so is it addictive then?": a subject of its own, asked of what came before.
             return alone
-        own = self._own_subject(question, entry.question)
+        own = self._own_subject(reading, entry.question)
         if own is not None:
             return own
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
@@ -175,17 +181,11 @@ class Engine:
             return together
         return alone
 
-    def _foreign(self, question: str) -> bool:
-        """Whether the question is in another language: recognisably, or, too short to tell by
-        its function words ("c'est risqué ?"), read through a glossary."""
-        return not is_english(question) or english_reading(question, self.matcher.knows) is not None
-
-    def _own_subject(self, question: str, previous_question: str) -> Reply | None:
-        """The answer to another language's message that names a subject of its own in its
-        English reading ("c'est risqué ?", "gibt es dazu schon gute Studien?" after an answer
-        about the red strains): that subject, asked of kratom, the conversation's subject. None
-        for English, for a message naming no new subject, or when that finds no answer."""
-        reading = english_reading(question, self.matcher.knows) if self._foreign(question) else None
+    def _own_subject(self, reading: str | None, previous_question: str) -> Reply | None:
+        """The answer to another language's message whose English `reading` names a subject of
+        its own ("c'est risqué ?", "gibt es dazu schon gute Studien?" after an answer about the
+        red strains): that subject, asked of kratom, the conversation's subject. None without a
+        reading (English), for a reading naming no new subject, or when that finds no answer."""
         if not reading or not names_own_subject(reading, previous_question):
             return None
         # Screened again as the text it is (the message alone was screened first).

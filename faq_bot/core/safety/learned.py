@@ -209,7 +209,7 @@ class LearnedScreen:
         "_index",
         "_intercept",
         "_packed",
-        "_shift",
+        "_unit",
         "_width",
         "analyzer",
         "benign_class",
@@ -251,9 +251,10 @@ class LearnedScreen:
             row = coef.get(term)
             weights = tuple(idf * float(c) for c in row) if row is not None else zero
             rows.append((idf * idf, *weights))
-        self._shift = _fixed_point_shift(rows)
+        shift = _fixed_point_shift(rows)
+        self._unit = 2.0 ** -shift  # what one step of a lane is worth
         self._width = _LANE_BYTES * (k + 1)
-        self._packed: tuple[int, ...] = tuple(map(_packer(k + 1, self._shift), rows))
+        self._packed: tuple[int, ...] = tuple(map(_packer(k + 1, shift), rows))
         self._char_ids = _CharIdCache(analyzer.char_grams, self._index.get, word_cache_limit)
 
     @classmethod
@@ -335,7 +336,7 @@ class LearnedScreen:
             return list(self._intercept)
         # Adding the packed rows adds every column at once; each lane is then read back.
         total = sum(map(self._packed.__getitem__, present)).to_bytes(self._width, "little")
-        base, unit = len(present) * _OFFSET, 2.0 ** -self._shift
+        base, unit = len(present) * _OFFSET, self._unit
         norm_sq, *sums = [(int.from_bytes(total[i:i + _LANE_BYTES], "little") - base) * unit
                           for i in range(0, self._width, _LANE_BYTES)]
         inv = 1.0 / math.sqrt(norm_sq)

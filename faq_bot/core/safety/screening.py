@@ -102,12 +102,11 @@ class SafetyScreen:
                 and about_dependence_in_general(question):
             return True
         # Whether to involve a doctor ("should they be working with a doctor on it?") is the
-        # article's own advice: a referral guess does not overrule it, an emergency one does.
-        if not judgement.emergency and asks_about_involving_a_doctor(question):
-            return True
-        # Sleep trouble dated from a life event ("since the semester started"): the model
-        # learned "since I started" from people's own use; the rules have read the question.
-        if not judgement.emergency and dates_sleep_trouble_from_an_event(question):
+        # article's own advice, and sleep trouble dated from a life event ("since the semester
+        # started") is no one's use of kratom (the model learned "since I started" from people's
+        # own use): a referral guess does not overrule the rules on either, an emergency does.
+        if not judgement.emergency and (asks_about_involving_a_doctor(question)
+                                        or dates_sleep_trouble_from_an_event(question)):
             return True
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:

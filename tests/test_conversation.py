@@ -194,12 +194,30 @@ def answered_from(engine: Engine, first: str, then: str) -> str | None:
     ("is it fine to drink beer on kratom?", "not even one light beer?", "interaction"),
     # a reason offered for the referral ("because of...?") is the same question
     ("can I take kratom while on lexapro?", "cuz of the serotonin part?", "interaction"),
+    # what the refused question would do to the asker, in a few words without a subject
+    ("how do I come off kratom after a month of nightly use?", "will I feel sick?",
+     "dependence"),
+    ("can I take kratom with my sertraline?", "would I get headaches?", "interaction"),
+    ("is kratom ok for my mum, she has liver problems", "is she going to be ok?",
+     "special_population"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:
     (kind, got, _), (kind2, _, _) = converse(engine, first, then)
     assert (kind, got) == ("referral", topic)
     assert kind2 == "referral"
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # an outcome asked with a subject of its own stands alone
+    ("how do I come off kratom after a month of nightly use?",
+     "will I sleep better with red kratom?"),
+    ("can I take kratom with my sertraline?",
+     "ok, never mind: what are the side effects of kratom?"),
+])
+def test_an_outcome_with_a_subject_of_its_own_leaves_a_referral_thread(
+        engine: Engine, first: str, then: str) -> None:
+    assert [kind for kind, _, _ in converse(engine, first, then)] == ["referral", "answer"]
 
 
 def test_ok_then_before_a_whole_question_leaves_a_referral_thread(engine: Engine) -> None:

@@ -408,6 +408,25 @@ _HOW_LONG = re.compile(
     r"(?:days?|weeks?|months?|years?|nights?|evenings?|mornings?|bedtimes?)\b(?:\s+\w+){0,3}$")
 
 
+# What the refused question would do to the asker or the person asked about, asked with no
+# subject of its own ("will I feel sick?", "would she get headaches?", "am I going to feel
+# awful?", "is it going to be rough?"): after a quitting, dosing or mixing referral, the outcome
+# of what was refused. "will I sleep better with the red?" names a subject and stands alone.
+_OWN_OUTCOME = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|and|but|then|hmm+|wait|like)\s+)*"
+    r"(?:will|would|could|might|can|am|is|are|do|does)\s+(?:i|we|he|she|they|it|that)\s+"
+    r"(?:be\s+going\s+to\s+|going\s+to\s+|gonna\s+|still\s+|then\s+|also\s+)?"
+    r"(?:feel|get|be|have|hurt|suffer|go\s+through|end\s+up|make\s+(?:me|him|her|them|us))\b")
+
+
+def asks_about_own_outcome(message: str) -> bool:
+    """Whether the message asks, in a few words and with no subject of its own, what will
+    happen to the asker or the person asked about ("will I feel sick?")."""
+    text = normalise(message)
+    return (bool(_OWN_OUTCOME.match(text)) and len(text.split()) <= 8
+            and not _SUBJECTS.search(text))
+
+
 def asks_for_a_short_answer(message: str) -> bool:
     """Whether the message asks for the last question's answer as a yes or a no ("come on, yes
     or no?", "responde só sim ou não"), naming no subject of its own."""

@@ -13,6 +13,7 @@ from typing import Literal
 from faq_bot.core.conversation import (
     Turn,
     asks_about_last_answer,
+    asks_about_own_outcome,
     asks_for_a_short_answer,
     asks_on_its_own,
     continues_referral,
@@ -217,8 +218,9 @@ class Engine:
         # six?", "she's 76") stays referred, whatever it gets alone.
         if alone.kind in ("referral", "smalltalk"):
             return alone
-        if asks_for_a_short_answer(question):
-            # "come on, yes or no?": the refused question again, whatever its words match alone.
+        if asks_for_a_short_answer(question) or asks_about_own_outcome(question):
+            # "come on, yes or no?", "will I feel sick?": the refused question again, whatever
+            # its words match alone (the side effects entry knows "feel sick" too).
             return self.replies.referral(topic, CONTINUED_THREAD)
         if alone.kind == "answer" and (not is_rejoinder(question) or asks_on_its_own(question)):
             return alone

@@ -41,6 +41,13 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("un resumen corto del artículo de kratom",
      "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),
     ("Sind die Langzeitwirkungen von Kratom schon bekannt?", "The Future of Kratom Research"),
+    # Tagalog, Vietnamese and Polish, whose words the language guesser knows
+    ("Ano ang mga panganib ng kratom ayon sa artikulo?", RISKS),
+    ("Saan galing ang halaman ng kratom?", "Introduction"),
+    ("Kratom có tác dụng phụ gì không?", RISKS),
+    ("Kratom đỏ có giúp ngủ không?", "Strain-Specific Effects"),
+    ("Jakie są skutki uboczne kratomu?", RISKS),
+    ("Co mówi artykuł o czerwonych odmianach kratomu?", "Strain-Specific Effects"),
 ])
 def test_a_covered_question_in_another_language_is_answered(
         engine: Engine, question: str, section: str) -> None:
@@ -53,6 +60,9 @@ def test_a_covered_question_in_another_language_is_answered(
     "O kratom é legal no Brasil?",  # the law
     "Quel thé à la camomille aide à dormir ?",  # no kratom, no article: not the article's
     "Welcher Kräutertee hilft beim Einschlafen?",
+    # growing it, read from a reading's words ("plant" alone is the noun, and is answered)
+    "Paano magtanim ng kratom sa bahay?",
+    "Jak uprawiać kratom w domu?",
 ])
 def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question: str) -> None:
     assert _kinds(engine, question)[0] == "fallback"
@@ -64,6 +74,9 @@ def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question:
     "Posso tomar kratom com vinho?",
     "Quanto kratom devo prendere stasera per dormire?",
     "Berapa banyak kratom yang harus saya minum sebelum tidur?",
+    "Ilang gramo ng kratom ang dapat kong inumin bago matulog?",
+    "Bao nhiêu gram kratom trước khi ngủ?",
+    "Ile kratomu mogę wziąć przed snem?",
 ])
 def test_risky_questions_in_other_languages_are_still_referred(
         engine: Engine, question: str) -> None:
@@ -86,7 +99,7 @@ def test_english_and_empty_questions_have_no_reading(engine: Engine, question: s
     assert english_reading(question, engine.matcher.knows) is None
 
 
-@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi"])
+@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi", "it", "id", "tl", "vi", "pl"])
 def test_every_supported_language_has_a_glossary(lang: str) -> None:
     table = glossary(lang)
     assert len(table) > 50

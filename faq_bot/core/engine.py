@@ -36,7 +36,7 @@ from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING, INJECTION
-from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, out_of_scope_reason
+from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, names_uncovered_topic, out_of_scope_reason
 from faq_bot.core.sentences import question_sentences
 from faq_bot.core.smalltalk import smalltalk_intent
 from faq_bot.core.translate import english_reading
@@ -261,10 +261,12 @@ class Engine:
                 read = Screening(None, read.caution, read.judgement)
             if read.verdict is not None:
                 return self._refuse(read.verdict)
-            # Buying and the law are told by their words alone; the other out-of-scope checks
-            # read English word order, which a word-by-word reading does not keep.
+            # Buying, the law and the uncovered topics (growing it, drug tests) are told by
+            # their words alone; the other out-of-scope checks read English word order, which
+            # a word-by-word reading does not keep.
             reason = out_of_scope_reason(reading)
-            if reason in ("vendor", "legal"):
+            if reason in ("vendor", "legal") or (reason == "default"
+                                                 and names_uncovered_topic(reading)):
                 return self.replies.fallback(reason, [], 0.0)
             # A reading without kratom or the article in it is about something else: a
             # glossary knows the article's words, not the rest of the question's.

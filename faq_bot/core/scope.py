@@ -100,6 +100,16 @@ _INSTEAD = re.compile(
 )
 
 
+def names_uncovered_topic(reading: str) -> bool:
+    """Whether an English reading names a topic near the article's words that it does not cover
+    (growing it, drug tests, the weather): words, not word order, so a reading can be asked."""
+    # Except "plant kratom" and "grow": a reading keeps no word order, so "plant" may be the
+    # noun ("planta de kratom") and "grow plant" where it grows ("onde cresce a planta");
+    # the glossaries read growing it oneself as "cultivate" ("magtanim", "uprawiać").
+    return any(not m.group(0).startswith(("plant ", "grow"))
+               for m in _UNCOVERED.finditer(normalise(reading)))
+
+
 def out_of_scope_reason(question: str) -> str | None:
     """'vendor', 'legal' or 'default' when the question is one the FAQ must not answer, else None."""
     text = normalise(question)

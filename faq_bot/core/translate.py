@@ -1,7 +1,7 @@
 """An English reading of a question written in another language, for matching only.
 
 The FAQ is written in English, and its phrasings in other languages are few. A question
-recognisably in Spanish, Portuguese, French, German or Hindi/Urdu (Latin letters) is read word
+recognisably in one of the languages with a glossary (glossary/README.md) is read word
 by word through a glossary of the article's topics (`glossary/<lang>.txt`): "¿El kratom es
 adictivo?" reads "kratom addictive". Words the FAQ itself uses (kratom, Red Borneo) are kept;
 the language's function words and every other word are dropped. The reading is screened for

@@ -200,6 +200,15 @@ def answered_from(engine: Engine, first: str, then: str) -> str | None:
     ("can I take kratom with my sertraline?", "would I get headaches?", "interaction"),
     ("is kratom ok for my mum, she has liver problems", "is she going to be ok?",
      "special_population"),
+    # the refused amount asked loosely, what most people do, how it will go, examples of it
+    ("how many capsules before bed?", "roughly though, give or take?", "dosing"),
+    ("what time should I have my kratom tea?", "what do most users go with?", "dosing"),
+    ("how do I taper off kratom?", "how bad does it get?", "dependence"),
+    ("how do I taper off kratom?", "like headaches and sweats?", "dependence"),
+    # just the once, in English and German; a detail about "the baby"
+    ("can I take kratom with my sleeping pills?", "just this once?", "interaction"),
+    ("kann ich Kratom mit Bier nehmen?", "nur einmal?", "interaction"),
+    ("is kratom ok while breastfeeding?", "the baby is 8 months now", "special_population"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:
@@ -214,6 +223,8 @@ def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
      "will I sleep better with red kratom?"),
     ("can I take kratom with my sertraline?",
      "ok, never mind: what are the side effects of kratom?"),
+    # pressing words with a subject of its own: that subject's answer
+    ("how many capsules before bed?", "roughly how does kratom work on the brain?"),
 ])
 def test_an_outcome_with_a_subject_of_its_own_leaves_a_referral_thread(
         engine: Engine, first: str, then: str) -> None:

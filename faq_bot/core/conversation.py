@@ -177,6 +177,8 @@ _LEADS = re.compile(
     r"which\s+is\s+(?:better|best|safer|worse|stronger|milder)|"
     # A smaller amount of what was just asked about: "only half a bar", "just a sip?", "just a
     # tiny bit of the red?".
+    # Just the once: "just this once?", "only one time?".
+    r"(?:only|just)\s+(?:this\s+)?(?:once|one\s+time)|this\s+once|"
     r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:(?:tiny|teeny|wee|very|little|small)\s+)?"
     r"(?:little|bit|few|couple|sip|single|glass|drink|beer|cup|small|half|smidge|pinch|taste|"
     r"touch|dash|nibble|crumb|amount|dose|bite)))\b")
@@ -189,7 +191,11 @@ _OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[a�
                           # a smaller amount: "solo una, nada más", "só um copo", "juste un peu"
                           r"(?:solo|s[oó]lo|s[oó]|apenas|seulement|juste|nur|blo[sß]|bara)\s+"
                           r"(?:un|una|uno|um|uma|une|ein|eine|einen|\d+|un\s+poco|um\s+pouco|"
-                          r"un\s+peu|ein\s+bisschen|poquito)|"
+                          r"un\s+peu|ein\s+bisschen|poquito|"
+                          # just the once: "nur ausnahmsweise", "solo una vez", "juste une fois"
+                          r"ausnahmsweise|einmal|una\s+vez|esta\s+vez|uma\s+vez|desta\s+vez|"
+                          r"une\s+fois|cette\s+fois|una\s+volta|questa\s+volta)|"
+                          r"ausnahmsweise|"
                           r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn)\b",
                           re.IGNORECASE)
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
@@ -369,6 +375,9 @@ _DETAILS = re.compile(
     # the same in the other languages the service reads: "mon bébé a 3 mois", "mi hijo tiene
     # 4 años", "meu pai tem 80", "meine Mutter ist 79"
     r"(?:mon|ma|mes|mi|mis|meu|minha|meus|minhas|mein|meine|meinen)\s+\w+|"
+    # the child the thread is about: "o bebê já tem 10 meses", "the baby is 4 months"
+    r"(?:the|o|a|el|la|le|der|die|das|il)\s+(?:baby|bebe|beb[eêé]|b[eé]b[eé]|nene|nen[eê]|"
+    r"crian[cç]a|ni[nñ][oa]|kind|enfant|bambin[oa]|kid|child|toddler)|"
     r"(?:je|j|yo|eu|ich|elle|il|ella|ela|ele|er|sie)\s+(?:suis|ai|prends|tengo|tomo|soy|estoy|"
     r"tenho|tomo|sou|estou|bin|habe|nehme|est|a|prend|tiene|toma|es|est[aá]|tem|ist|hat|nimmt))\b")
 # People: in an emergency thread, "is he going to be ok?" is about the person in danger.
@@ -425,6 +434,32 @@ def asks_about_own_outcome(message: str) -> bool:
     text = normalise(message)
     return (bool(_OWN_OUTCOME.match(text)) and len(text.split()) <= 8
             and not _SUBJECTS.search(text))
+
+
+# Asking for the refused amount or timing loosely ("just a ballpark", "roughly?", "what do most
+# people do, like an hour before?"), how the refused thing will go ("what's the worst part gonna
+# be, the first few days?", "how bad does it get?") or for examples of it ("like sweats and
+# anxiety?", "tipo sudori e ansia?"): with no subject of their own, the same question again.
+_PRESSES = re.compile(
+    r"\b(?:ball\s*park|rough\s+(?:idea|estimate|number|figure|guess|range)|roughly|"
+    r"approximately|approx|give\s+or\s+take|ish\s+amount|an\s+estimate|"
+    r"what\s+(?:do|did|would)\s+(?:most|other|normal|regular|typical)\s+(?:people|users|folks)\s+"
+    r"(?:do|take|use|go\s+with)|what\s+(?:is|s)\s+(?:typical|normal|usual|common|standard)|"
+    r"what\s+(?:is|s|will\s+be)\s+the\s+(?:worst|hardest|toughest)\s+(?:part|bit|thing|days?|"
+    r"nights?|week)|(?:worst|hardest)\s+part\s+(?:gonna|going\s+to)\s+be|"
+    r"how\s+(?:bad|rough|hard|long)\s+(?:will|would|is|does|do)\s+(?:it|that|they|this)\s+"
+    r"(?:be|get|last|going\s+to\s+be|gonna\s+be))\b")
+_EXAMPLES = re.compile(r"^(?:like|tipo|como|comme|genre|so\s+wie|z\s*b|e\s*g)\s+"
+                       r"(?:\w+\s+){0,4}\w+$")
+
+
+def presses_the_question(message: str) -> bool:
+    """Whether the message presses the last question with no subject of its own: for an
+    estimate or what most people do, how it will go, or examples ("like sweats?")."""
+    text = normalise(message)
+    if _SUBJECTS.search(text):
+        return False
+    return bool(_PRESSES.search(text) or _EXAMPLES.match(text))
 
 
 def asks_for_a_short_answer(message: str) -> bool:

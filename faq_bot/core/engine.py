@@ -24,6 +24,7 @@ from faq_bot.core.conversation import (
     leaves_emergency,
     names_own_subject,
     points_back,
+    presses_the_question,
     read_with,
 )
 from faq_bot.core.evidence import Evidence, model_text
@@ -218,9 +219,11 @@ class Engine:
         # six?", "she's 76") stays referred, whatever it gets alone.
         if alone.kind in ("referral", "smalltalk"):
             return alone
-        if asks_for_a_short_answer(question) or asks_about_own_outcome(question):
-            # "come on, yes or no?", "will I feel sick?": the refused question again, whatever
-            # its words match alone (the side effects entry knows "feel sick" too).
+        if (asks_for_a_short_answer(question) or asks_about_own_outcome(question)
+                or presses_the_question(question)):
+            # "come on, yes or no?", "will I feel sick?", "just a ballpark", "what do most
+            # people do?": the refused question again, whatever its words match alone (the
+            # side effects entry knows "feel sick" too).
             return self.replies.referral(topic, CONTINUED_THREAD)
         if alone.kind == "answer" and (not is_rejoinder(question) or asks_on_its_own(question)):
             return alone

@@ -38,9 +38,11 @@ OVERRIDE_BUDGET = 0.005
 # Agreeing with a close phrasing needs less of the model than answering on its own.
 AGREE_GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))  # 0.05 ... 0.90
 # The share of out-of-scope and small-talk questions the model may answer on its own, measured
-# on writers it was not trained on: none. Refusing is not free, but answering what the article
-# does not cover misleads.
-QUIET_BUDGET = 0.0
+# on writers it was not trained on: one in five hundred. Refusing is not free, but answering
+# what the article does not cover misleads. (It was none: the line was then set by the single
+# most confident of some 1,700 such questions, and one label, "what is kratom called in
+# indonesia" at 0.74, moved the rescue line from 0.60 to 0.75.)
+QUIET_BUDGET = 0.002
 
 
 @dataclass(frozen=True, slots=True)

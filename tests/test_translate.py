@@ -48,6 +48,9 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Kratom đỏ có giúp ngủ không?", "Strain-Specific Effects"),
     ("Jakie są skutki uboczne kratomu?", RISKS),
     ("Co mówi artykuł o czerwonych odmianach kratomu?", "Strain-Specific Effects"),
+    # 'investigación' is research, not investing (core/scope.py reads 'invest' as money)
+    ("¿Todavía falta investigación sobre el kratom?", "The Future of Kratom Research"),
+    ("¿Los científicos siguen investigando el kratom?", "The Future of Kratom Research"),
 ])
 def test_a_covered_question_in_another_language_is_answered(
         engine: Engine, question: str, section: str) -> None:

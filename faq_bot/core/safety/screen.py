@@ -316,7 +316,9 @@ class Screen:
         # with kratom: taken out before the mixing rules run.
         # A class of drug compared with counts as one ("like a stimulant"), and so does a
         # substance's kind ("like morphine-type painkillers").
-        self._comparison = re.compile(rf"\b{words('comparison')} (?:a |an |the |other |most |"
+        # ... with taking it ("the same as popping a melatonin pill", "like taking xanax")
+        self._comparison = re.compile(rf"\b{words('comparison')} (?:(?:taking|popping|using|"
+                                      rf"having|drinking|smoking) )?(?:a |an |the |other |most |"
                                       rf"many |some |regular |real |prescription )?"
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b"
                                       rf"(?: (?:type|like|style|based|class|family|related))?"

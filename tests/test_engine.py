@@ -96,6 +96,15 @@ CASES = [
     ("buenas, ¿qué preguntas te puedo hacer?", "smalltalk", "capabilities"),
     ("oi, que perguntas posso fazer?", "smalltalk", "capabilities"),
     ("Welche Fragen kann ich stellen?", "smalltalk", "capabilities"),
+    # who it is and what it can do, in French, Portuguese, Spanish, German; "anyway" after it
+    ("Bonsoir, que savez-vous faire ?", "smalltalk", "capabilities"),
+    ("o que você consegue fazer?", "smalltalk", "capabilities"),
+    ("hola, ¿quién eres tú?", "smalltalk", "capabilities"),
+    ("wer bist du?", "smalltalk", "capabilities"),
+    ("what can you do exactly?", "smalltalk", "capabilities"),
+    # small-talk words alone are not judged by the learned screen ("ok thx" read as mixing)
+    ("ok thx", "smalltalk", "thanks"),
+    ("k cheers mate", "smalltalk", "thanks"),
     # a greeting with a remark that asks nothing and names nobody; two capability questions
     # joined; "bot or person"
     ("hello, how is everything?", "smalltalk", "greeting"),

@@ -39,7 +39,7 @@ from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING, INJECTION
 from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, names_uncovered_topic, out_of_scope_reason
 from faq_bot.core.sentences import question_sentences
-from faq_bot.core.smalltalk import smalltalk_intent
+from faq_bot.core.smalltalk import only_small_talk_words, smalltalk_intent
 from faq_bot.core.translate import english_reading
 
 MAX_QUESTION_CHARS = 500
@@ -232,7 +232,10 @@ class Engine:
         return alone
 
     def _decide_uncached(self, question: str) -> Reply:
-        screening = self.safety.screen(question)
+        # A message of small-talk words alone ("ok thx", "cheers mate") is no question for the
+        # learned screen: it read "ok thx" as mixing at 0.94 ("is it ok with..."). The rules
+        # still read it.
+        screening = self.safety.screen(question, judge=not only_small_talk_words(question))
         verdict = screening.verdict
         if verdict is not None:
             return self._refuse(verdict)

@@ -67,10 +67,11 @@ class SafetyScreen:
         """The rules alone (for measuring what the model adds)."""
         return cls(None)
 
-    def screen(self, question: str) -> Screening:
-        """Screen one question; see Screening."""
+    def screen(self, question: str, judge: bool = True) -> Screening:
+        """Screen one question; see Screening. With `judge` False only the rules read it (the
+        engine's choice for a message of small-talk words alone)."""
         verdict = assess(question)
-        if verdict is not None or self.learned is None:
+        if verdict is not None or self.learned is None or not judge:
             return Screening(verdict)
         if len(_WORDS.findall(question)) < 2:
             # One word ("ok", "no", "cool") is too little for the model: it read "ok" as

@@ -209,6 +209,11 @@ def answered_from(engine: Engine, first: str, then: str) -> str | None:
     ("can I take kratom with my sleeping pills?", "just this once?", "interaction"),
     ("kann ich Kratom mit Bier nehmen?", "nur einmal?", "interaction"),
     ("is kratom ok while breastfeeding?", "the baby is 8 months now", "special_population"),
+    # only at a time, in English and Portuguese; a choice between two ways
+    ("can I have kratom while nursing?", "only after the night feed?", "special_population"),
+    ("posso usar kratom amamentando?", "só antes de dormir?", "special_population"),
+    ("how do I stop taking kratom?", "slowly or all at once?", "dependence"),
+    ("wie viel Kratom zum Schlafen?", "Tee oder Kapseln?", "dosing"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:
@@ -225,6 +230,7 @@ def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
      "ok, never mind: what are the side effects of kratom?"),
     # pressing words with a subject of its own: that subject's answer
     ("how many capsules before bed?", "roughly how does kratom work on the brain?"),
+    ("how do I stop taking kratom?", "ok never mind, red or green strains for sleep?"),
 ])
 def test_an_outcome_with_a_subject_of_its_own_leaves_a_referral_thread(
         engine: Engine, first: str, then: str) -> None:

@@ -177,8 +177,10 @@ _LEADS = re.compile(
     r"which\s+is\s+(?:better|best|safer|worse|stronger|milder)|"
     # A smaller amount of what was just asked about: "only half a bar", "just a sip?", "just a
     # tiny bit of the red?".
-    # Just the once: "just this once?", "only one time?".
+    # Just the once: "just this once?", "only one time?"; only at a time: "only after the
+    # last feed?", "just before bed, then?".
     r"(?:only|just)\s+(?:this\s+)?(?:once|one\s+time)|this\s+once|"
+    r"(?:only|just)\s+(?:after|before|when|once|at|on|in\s+the)\b|"
     r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:(?:tiny|teeny|wee|very|little|small)\s+)?"
     r"(?:little|bit|few|couple|sip|single|glass|drink|beer|cup|small|half|smidge|pinch|taste|"
     r"touch|dash|nibble|crumb|amount|dose|bite)))\b")
@@ -194,7 +196,10 @@ _OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[a�
                           r"un\s+peu|ein\s+bisschen|poquito|"
                           # just the once: "nur ausnahmsweise", "solo una vez", "juste une fois"
                           r"ausnahmsweise|einmal|una\s+vez|esta\s+vez|uma\s+vez|desta\s+vez|"
-                          r"une\s+fois|cette\s+fois|una\s+volta|questa\s+volta)|"
+                          r"une\s+fois|cette\s+fois|una\s+volta|questa\s+volta|"
+                          # only at a time: "só depois da última mamada", "nur abends"
+                          r"despu[eé]s|depois|antes|apr[eè]s|avant|nach|vor|dopo|prima|abends|"
+                          r"de\s+noche|[aà]\s+noite|le\s+soir)|"
                           r"ausnahmsweise|"
                           r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn)\b",
                           re.IGNORECASE)
@@ -449,17 +454,21 @@ _PRESSES = re.compile(
     r"nights?|week)|(?:worst|hardest)\s+part\s+(?:gonna|going\s+to)\s+be|"
     r"how\s+(?:bad|rough|hard|long)\s+(?:will|would|is|does|do)\s+(?:it|that|they|this)\s+"
     r"(?:be|get|last|going\s+to\s+be|gonna\s+be))\b")
+# A choice between two ways put after a refused question ("slowly or all at once?", "lieber
+# langsam oder auf einmal?", "tea or capsules?"): a few words either side of an "or".
+_EITHER_OR = re.compile(r"^(?:\w+\s+){0,3}(?:or|oder|ou)\s+(?:\w+\s+){0,3}\w+$")
 _EXAMPLES = re.compile(r"^(?:like|tipo|como|comme|genre|so\s+wie|z\s*b|e\s*g)\s+"
                        r"(?:\w+\s+){0,4}\w+$")
 
 
 def presses_the_question(message: str) -> bool:
     """Whether the message presses the last question with no subject of its own: for an
-    estimate or what most people do, how it will go, or examples ("like sweats?")."""
+    estimate or what most people do, how it will go, examples ("like sweats?") or a choice
+    between two ways ("slowly or all at once?")."""
     text = normalise(message)
     if _SUBJECTS.search(text):
         return False
-    return bool(_PRESSES.search(text) or _EXAMPLES.match(text))
+    return bool(_PRESSES.search(text) or _EXAMPLES.match(text) or _EITHER_OR.match(text))
 
 
 def asks_for_a_short_answer(message: str) -> bool:

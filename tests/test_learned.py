@@ -279,3 +279,15 @@ def test_a_one_word_message_is_not_judged_by_the_model(message: str) -> None:
 @pytest.mark.parametrize("message", ["suicidal", "overdose", "dose?", "dosage"])
 def test_a_one_word_risky_message_is_still_caught_by_the_rules(message: str) -> None:
     assert SafetyScreen.bundled().screen(message).verdict is not None
+
+
+def test_a_child_the_rules_set_aside_is_not_referred_on_the_models_guess(faq: Any) -> None:
+    """A child named in a question no rule referred (one who only asked) is the rules' call:
+    the model's special-situation guess rests on that word; without a child it refers."""
+    artifact = tiny_artifact(classes=["benign", "special_population", "emergency"])
+    engine = Engine(faq, safety=SafetyScreen(LearnedScreen.from_dict(artifact)))
+    assert engine.ask("my kid asked me where kratom comes from. zebra").kind == "answer"
+    assert engine.ask("where does kratom come from? zebra").kind == "referral"
+    # a child who wants to try it is the rules' referral
+    assert engine.ask("my kid asked if he could try kratom. zebra").rule == \
+        "special_population.children"

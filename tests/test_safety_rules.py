@@ -60,7 +60,8 @@ def test_every_word_list_is_used() -> None:
                     "kratom_context", "units",
                     "typo_targets", "never_corrected", "comparison", "stimulant_side",
                     "sedative_side", "urgent", "dependence_in_general", "me",
-                    "interactions_in_general", "involve_a_doctor", "sleep_trouble_onset"}
+                    "interactions_in_general", "involve_a_doctor", "sleep_trouble_onset",
+                    "children"}
     # variants.py reads false_friends_<language>.txt for each language language.py tells.
     read_by_code |= {f"false_friends_{lang}" for lang in LANGUAGES}
     for file in WORDS_DIR.glob("*.txt"):

@@ -71,7 +71,7 @@ CODE_RULES = {
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
                "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
-               "involve_a_doctor", "sleep_trouble_onset")
+               "involve_a_doctor", "sleep_trouble_onset", "children")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -350,6 +350,7 @@ class Screen:
         self._dependence_in_general = re.compile(words("dependence_in_general"))
         self._involve_a_doctor = re.compile(words("involve_a_doctor"))
         self._sleep_trouble_onset = re.compile(words("sleep_trouble_onset"))
+        self._children = re.compile(rf"\b{words('children')}\b")
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
         self._not_kratom = re.compile(rf"\b{words('not_kratom')}\b")
         self._kratom_context = re.compile(rf"\b{words('kratom_context')}\b")
@@ -474,6 +475,13 @@ class Screen:
         (words/sleep_trouble_onset.txt)."""
         return self._names(self._sleep_trouble_onset, question, english=False)
 
+    def names_a_child(self, question: str) -> bool:
+        """Whether the question names a child (words/children.txt), read as the English rules
+        read it (another language's false friends marked: Spanish "son" is no son)."""
+        reading = read(question)
+        forms = reading.english if reading.english is not None else reading.forms
+        return any(self._children.search(form) for form in forms)
+
     def about_dose_in_general(self, question: str) -> bool:
         """Whether the question holds a phrase about dose size as the article's subject
         (words/dose_as_topic.txt and the other phrases that only look like dosing)."""
@@ -558,6 +566,11 @@ def dates_sleep_trouble_from_an_event(question: str) -> bool:
     """Whether the question dates sleep trouble from a life event ("since the semester
     started"), not from kratom."""
     return _SCREEN.dates_sleep_trouble_from_an_event(question)
+
+
+def names_a_child(question: str) -> bool:
+    """Whether the question names a child, teenager or minor (words/children.txt)."""
+    return _SCREEN.names_a_child(question)
 
 
 def about_dose_in_general(question: str) -> bool:

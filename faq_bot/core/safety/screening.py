@@ -23,10 +23,11 @@ from faq_bot.core.safety.screen import (
     asks_about_involving_a_doctor,
     assess,
     dates_sleep_trouble_from_an_event,
+    names_a_child,
     set_aside,
     sounds_urgent,
 )
-from faq_bot.core.safety.topics import DEPENDENCE, DOSING, INTERACTION
+from faq_bot.core.safety.topics import DEPENDENCE, DOSING, INTERACTION, SPECIAL_POPULATION
 
 _WORDS = re.compile(r"\w+")
 
@@ -108,6 +109,12 @@ class SafetyScreen:
         # own use): a referral guess does not overrule the rules on either, an emergency does.
         if not judgement.emergency and (asks_about_involving_a_doctor(question)
                                         or dates_sleep_trouble_from_an_event(question)):
+            return True
+        # A child named in a question no rule referred: the rules set the child aside on
+        # purpose (a child who only asked or mentioned it, a school project, the kids' bedtime
+        # as the time of the evening, "sleep like a baby"), and the model's special-situation
+        # guess rests on that same word ("my kid asked me whether kratom is a tree" at 0.95).
+        if judgement.top == SPECIAL_POPULATION and names_a_child(question):
             return True
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:

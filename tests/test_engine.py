@@ -104,6 +104,10 @@ CASES = [
     ("what can you do exactly?", "smalltalk", "capabilities"),
     # small-talk words alone are not judged by the learned screen ("ok thx" read as mixing)
     ("ok thx", "smalltalk", "thanks"),
+    ("terima kasih banyak ya", "smalltalk", "thanks"),
+    ("salamat po!", "smalltalk", "thanks"),
+    ("dziękuję bardzo", "smalltalk", "thanks"),
+    ("cảm ơn nhé", "smalltalk", "thanks"),
     ("k cheers mate", "smalltalk", "thanks"),
     # a greeting with a remark that asks nothing and names nobody; two capability questions
     # joined; "bot or person"

@@ -220,10 +220,11 @@ class Engine:
         if alone.kind in ("referral", "smalltalk"):
             return alone
         if (asks_for_a_short_answer(question) or asks_about_own_outcome(question)
-                or presses_the_question(question)):
+                or presses_the_question(question) or asks_about_last_answer(question)):
             # "come on, yes or no?", "will I feel sick?", "just a ballpark", "what do most
-            # people do?": the refused question again, whatever its words match alone (the
-            # side effects entry knows "feel sick" too).
+            # people do?", "where does it say that?": the refused question again, whatever
+            # its words match alone (the side effects entry knows "feel sick" too; the entry
+            # model may place a bare "where does it say that?" on its own).
             return self.replies.referral(topic, CONTINUED_THREAD)
         if alone.kind == "answer" and (not is_rejoinder(question) or asks_on_its_own(question)):
             return alone

@@ -35,7 +35,10 @@ _WORDS = {
                 "wiedersehen", "luego", "alvida", "chau", "chao", "bientôt", "bientot"},
     "thanks": {"thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "gracias",
                "obrigado", "obrigada", "merci", "danke", "kasih", "grazie", "bedankt", "dank",
-               "valeu", "shukriya", "dhanyavad", "dhanyavaad", "dhanyawad"},
+               "valeu", "shukriya", "dhanyavad", "dhanyavaad", "dhanyawad",
+               # Indonesian, Polish, Tagalog, Vietnamese, Turkish, Russian, Swahili
+               "makasih", "dziękuję", "dziekuje", "dzięki", "dzieki", "salamat", "cảm",
+               "teşekkürler", "tesekkurler", "sağol", "sagol", "spasibo", "asante"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
                  "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
 }
@@ -68,7 +71,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "gg", "ggs", "lol", "lmao",
                  # thanks said to someone: "danke dir", "gracias a ti", "merci à toi"
                  "dir", "ihnen", "ti", "usted", "toi", "vous", "você", "voce", "vielen", "herzlichen",
-                 "hm", "hmm", "ah", "oh"}
+                 "hm", "hmm", "ah", "oh",
+                 # "makasih ya", "salamat po", "cảm ơn nhé", "asante sana", "bardzo"
+                 "po", "ơn", "nhé", "sana", "bardzo", "ederim", "bolshoe"}
 # Acknowledging the last reply without a word of thanks ("good to know", "ok, makes sense",
 # "that's helpful", "cool cool"): answered as thanks are, unless it asks ("is that useful?").
 _ACKNOWLEDGING = frozenset({"know", "sense", "noted", "understood", "gotcha", "helpful", "useful",

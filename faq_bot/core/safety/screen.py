@@ -338,7 +338,8 @@ class Screen:
         sides = [(words("stimulant_side"), words("sedative_side")),
                  (words("sedative_side"), words("stimulant_side"))]
         self._both_sides = re.compile("|".join(
-            rf"\b(?:is|as|being|be|s)\b(?: \w+){{0,2}}? (?:a |an )?{first}\b(?: \w+){{0,5}}? "
+            rf"\b(?:is|as|being|be|s|acts?|acting|works?|working)\b(?: \w+){{0,2}}? "
+            rf"(?:like )?(?:a |an )?{first}\b(?: \w+){{0,5}}? "
             rf"(?:and|or|but|while|yet|then) (?:\w+ ){{0,2}}?(?:a |an )?{second}\b"
             for first, second in sides))
         # What kratom is ("a plant or a pill") and a summary's length ("in 2 lines"), not an

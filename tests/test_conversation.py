@@ -214,6 +214,8 @@ def answered_from(engine: Engine, first: str, then: str) -> str | None:
     ("posso usar kratom amamentando?", "só antes de dormir?", "special_population"),
     ("how do I stop taking kratom?", "slowly or all at once?", "dependence"),
     ("wie viel Kratom zum Schlafen?", "Tee oder Kapseln?", "dosing"),
+    # whether some amount or time would do
+    ("how long before bed should I take it?", "is half an hour enough?", "dosing"),
 ])
 def test_a_safety_thread_stays_referred(engine: Engine, first: str, then: str,
                                         topic: str) -> None:

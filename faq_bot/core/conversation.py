@@ -453,7 +453,10 @@ _PRESSES = re.compile(
     r"what\s+(?:is|s|will\s+be)\s+the\s+(?:worst|hardest|toughest)\s+(?:part|bit|thing|days?|"
     r"nights?|week)|(?:worst|hardest)\s+part\s+(?:gonna|going\s+to)\s+be|"
     r"how\s+(?:bad|rough|hard|long)\s+(?:will|would|is|does|do)\s+(?:it|that|they|this)\s+"
-    r"(?:be|get|last|going\s+to\s+be|gonna\s+be))\b")
+    r"(?:be|get|last|going\s+to\s+be|gonna\s+be)|"
+    # whether some amount or time would do: "is an hour enough?", "is een uurtje genoeg?"
+    r"(?:is|would|will|s|ist|es|est)\s+(?:\w+\s+){0,3}(?:enough|genoeg|suficiente|assez|genug|"
+    r"abbastanza|cukup|sapat))\b")
 # A choice between two ways put after a refused question ("slowly or all at once?", "lieber
 # langsam oder auf einmal?", "tea or capsules?"): a few words either side of an "or".
 _EITHER_OR = re.compile(r"^(?:\w+\s+){0,3}(?:or|oder|ou)\s+(?:\w+\s+){0,3}\w+$")

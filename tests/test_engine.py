@@ -14,6 +14,7 @@ from faq_bot.core.engine import Engine
 from faq_bot.core.faq.loader import fold_article_text
 from faq_bot.core.faq.model import Entry, Faq
 from faq_bot.core.replies import ReplyBuilder, visible_strings
+from faq_bot.core.smalltalk import only_small_talk_words
 
 CASES = [
     # question, kind, faq_id (for answers) or topic
@@ -305,3 +306,12 @@ def test_a_reply_under_another_id_is_otherwise_the_same(engine: Engine) -> None:
     other = reply.with_id("f" * 32)
     assert other.id == "f" * 32
     assert dataclasses.replace(other, id=reply.id) == reply
+
+
+@pytest.mark.parametrize(("message", "alone"), [
+    ("ok thx", True), ("cheers mate", True), ("good to know, thanks", True),
+    # words small talk also uses, but none that thanks, greets or says goodbye
+    ("take one", False), ("have one for me", False), ("help me", False),
+])
+def test_only_small_talk_words_skip_the_learned_screen(message: str, alone: bool) -> None:
+    assert only_small_talk_words(message) is alone

@@ -81,8 +81,9 @@ _ACKNOWLEDGING = frozenset({"know", "sense", "noted", "understood", "gotcha", "h
                             "got", "clears", "fair", "awesome", "brilliant", "lovely"})
 
 
-# Every word a message of small talk alone may be made of.
-_KNOWN = frozenset(set().union(*_WORDS.values()) | _FILLER_WORDS)
+# Every word a message of small talk alone may be made of, and the words that say which.
+_INTENT_WORDS = frozenset(set().union(*_WORDS.values()))
+_KNOWN = frozenset(_INTENT_WORDS | _FILLER_WORDS)
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
 _CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
@@ -111,10 +112,12 @@ _NOT_A_REMARK = re.compile(r"\b(?:i|im|me|my|mine|he|she|him|her|his|we|us|our|t
 
 
 def only_small_talk_words(question: str) -> bool:
-    """Whether every word of the message is a word of greeting, thanks, goodbye or
-    acknowledgement ("ok thx", "cheers mate", "merci, au revoir"), "help" aside."""
+    """Whether the message is made of small-talk words alone, one of them a word of greeting,
+    thanks, goodbye or acknowledgement ("ok thx", "cheers mate", "merci, au revoir"; not
+    "take one", whose words small talk also uses), "help" aside."""
     words = set(normalise(question).split())
-    return bool(words) and words <= _KNOWN and "help" not in words
+    return (bool(words) and words <= _KNOWN and "help" not in words
+            and bool(words & (_INTENT_WORDS | _ACKNOWLEDGING)))
 
 
 def smalltalk_intent(question: str) -> str | None:

@@ -48,6 +48,10 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Kratom đỏ có giúp ngủ không?", "Strain-Specific Effects"),
     ("Jakie są skutki uboczne kratomu?", RISKS),
     ("Co mówi artykuł o czerwonych odmianach kratomu?", "Strain-Specific Effects"),
+    # Dutch ("beter" is better, not a misspelt beer)
+    ("Wat zijn volgens het artikel de bijwerkingen van kratom?", RISKS),
+    ("Welke kratomsoorten zijn kalmerend?", "Strain-Specific Effects"),
+    ("Waarom zou rode kratom beter zijn voor de slaap?", "Strain-Specific Effects"),
     # 'investigación' is research, not investing (core/scope.py reads 'invest' as money)
     ("¿Todavía falta investigación sobre el kratom?", "The Future of Kratom Research"),
     ("¿Los científicos siguen investigando el kratom?", "The Future of Kratom Research"),
@@ -66,6 +70,7 @@ def test_a_covered_question_in_another_language_is_answered(
     # growing it, read from a reading's words ("plant" alone is the noun, and is answered)
     "Paano magtanim ng kratom sa bahay?",
     "Jak uprawiać kratom w domu?",
+    "Wat is een goede webshop voor kratom?",  # buying, in Dutch
 ])
 def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question: str) -> None:
     assert _kinds(engine, question)[0] == "fallback"
@@ -80,6 +85,8 @@ def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question:
     "Ilang gramo ng kratom ang dapat kong inumin bago matulog?",
     "Bao nhiêu gram kratom trước khi ngủ?",
     "Ile kratomu mogę wziąć przed snem?",
+    "Hoeveel kratom moet ik nemen om te slapen?",
+    "Kan ik kratom met bier nemen?",
 ])
 def test_risky_questions_in_other_languages_are_still_referred(
         engine: Engine, question: str) -> None:
@@ -102,7 +109,7 @@ def test_english_and_empty_questions_have_no_reading(engine: Engine, question: s
     assert english_reading(question, engine.matcher.knows) is None
 
 
-@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi", "it", "id", "tl", "vi", "pl"])
+@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi", "it", "id", "tl", "vi", "pl", "nl"])
 def test_every_supported_language_has_a_glossary(lang: str) -> None:
     table = glossary(lang)
     assert len(table) > 50

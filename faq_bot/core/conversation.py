@@ -175,12 +175,12 @@ _LEADS = re.compile(
     # most abundant?" only points back: it is a follow-on, not a rejoinder.)
     r"which\s+(?:way|ways|option|options|method|methods|form|forms)|"
     r"which\s+is\s+(?:better|best|safer|worse|stronger|milder)|"
-    # A smaller amount of what was just asked about: "only half a bar", "just a sip?", "just a
-    # tiny bit of the red?".
     # Just the once: "just this once?", "only one time?"; only at a time: "only after the
     # last feed?", "just before bed, then?".
     r"(?:only|just)\s+(?:this\s+)?(?:once|one\s+time)|this\s+once|"
     r"(?:only|just)\s+(?:after|before|when|once|at|on|in\s+the)\b|"
+    # A smaller amount of what was just asked about: "only half a bar", "just a sip?", "just a
+    # tiny bit of the red?".
     r"(?:only|just)\s+(?:one|half|two|\d+|a\s+(?:(?:tiny|teeny|wee|very|little|small)\s+)?"
     r"(?:little|bit|few|couple|sip|single|glass|drink|beer|cup|small|half|smidge|pinch|taste|"
     r"touch|dash|nibble|crumb|amount|dose|bite)))\b")
@@ -433,14 +433,6 @@ _OWN_OUTCOME = re.compile(
     r"(?:feel|get|be|have|hurt|suffer|go\s+through|end\s+up|make\s+(?:me|him|her|them|us))\b")
 
 
-def asks_about_own_outcome(message: str) -> bool:
-    """Whether the message asks, in a few words and with no subject of its own, what will
-    happen to the asker or the person asked about ("will I feel sick?")."""
-    text = normalise(message)
-    return (bool(_OWN_OUTCOME.match(text)) and len(text.split()) <= 8
-            and not _SUBJECTS.search(text))
-
-
 # Asking for the refused amount or timing loosely ("just a ballpark", "roughly?", "what do most
 # people do, like an hour before?"), how the refused thing will go ("what's the worst part gonna
 # be, the first few days?", "how bad does it get?") or for examples of it ("like sweats and
@@ -465,20 +457,19 @@ _EXAMPLES = re.compile(r"^(?:like|tipo|como|comme|genre|so\s+wie|z\s*b|e\s*g)\s+
 
 
 def presses_the_question(message: str) -> bool:
-    """Whether the message presses the last question with no subject of its own: for an
+    """Whether the message presses the last question, whatever its words match alone: where it
+    says so ("where does it say that?"), or, with no subject of its own, a yes or a no ("come
+    on, yes or no?"), what it would do to the asker ("will I feel sick?", in a few words), an
     estimate or what most people do, how it will go, examples ("like sweats?") or a choice
     between two ways ("slowly or all at once?")."""
+    if asks_about_last_answer(message):
+        return True
     text = normalise(message)
     if _SUBJECTS.search(text):
         return False
-    return bool(_PRESSES.search(text) or _EXAMPLES.match(text) or _EITHER_OR.match(text))
-
-
-def asks_for_a_short_answer(message: str) -> bool:
-    """Whether the message asks for the last question's answer as a yes or a no ("come on, yes
-    or no?", "responde só sim ou não"), naming no subject of its own."""
-    text = normalise(message)
-    return bool(_SHORT_ANSWER.search(text)) and not _SUBJECTS.search(text)
+    return bool(_SHORT_ANSWER.search(text) or _PRESSES.search(text) or _EXAMPLES.match(text)
+                or _EITHER_OR.match(text)
+                or (_OWN_OUTCOME.match(text) and len(text.split()) <= 8))
 
 
 def continues_referral(message: str) -> bool:
@@ -490,7 +481,8 @@ def continues_referral(message: str) -> bool:
     if starts_afresh(message):
         return False
     text = normalise(message)
-    return (is_follow_on(message) or is_detail(message) or asks_for_a_short_answer(message)
+    short_answer = bool(_SHORT_ANSWER.search(text)) and not _SUBJECTS.search(text)
+    return (is_follow_on(message) or is_detail(message) or short_answer
             or bool(_HOW_LONG.match(text)))
 
 

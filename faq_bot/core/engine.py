@@ -13,8 +13,6 @@ from typing import Literal
 from faq_bot.core.conversation import (
     Turn,
     asks_about_last_answer,
-    asks_about_own_outcome,
-    asks_for_a_short_answer,
     asks_on_its_own,
     continues_referral,
     is_acknowledgement,
@@ -219,8 +217,7 @@ class Engine:
         # six?", "she's 76") stays referred, whatever it gets alone.
         if alone.kind in ("referral", "smalltalk"):
             return alone
-        if (asks_for_a_short_answer(question) or asks_about_own_outcome(question)
-                or presses_the_question(question) or asks_about_last_answer(question)):
+        if presses_the_question(question):
             # "come on, yes or no?", "will I feel sick?", "just a ballpark", "what do most
             # people do?", "where does it say that?": the refused question again, whatever
             # its words match alone (the side effects entry knows "feel sick" too; the entry

@@ -84,6 +84,7 @@ _ACKNOWLEDGING = frozenset({"know", "sense", "noted", "understood", "gotcha", "h
 # Every word a message of small talk alone may be made of, and the words that say which.
 _INTENT_WORDS = frozenset(set().union(*_WORDS.values()))
 _KNOWN = frozenset(_INTENT_WORDS | _FILLER_WORDS)
+_SAYS_WHICH = frozenset(_INTENT_WORDS | _ACKNOWLEDGING)
 
 # Thanks or goodbye followed by a remark, with nothing asked: "thanks, that helps me explain it".
 _CLOSING = re.compile(r"^(?:(?:ok|okay|great|cool|right|alright) )?(?:thanks?|thank you|thx|ty|cheers|ta|bye|goodbye)\b")
@@ -117,7 +118,7 @@ def only_small_talk_words(question: str) -> bool:
     "take one", whose words small talk also uses), "help" aside."""
     words = set(normalise(question).split())
     return (bool(words) and words <= _KNOWN and "help" not in words
-            and bool(words & (_INTENT_WORDS | _ACKNOWLEDGING)))
+            and not words.isdisjoint(_SAYS_WHICH))
 
 
 def smalltalk_intent(question: str) -> str | None:

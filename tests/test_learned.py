@@ -204,6 +204,11 @@ def tiny_engine(faq: Any) -> Engine:
     ("would a small amount keep me awake? zebra", "answer", None),
     ("would a small amount keep me awake? how much should I take? zebra", "referral",
      "dosing.amount-question"),
+    # With the asker taking it, in any language, the model's dosing guess stands: the dose
+    # phrase lists cannot see the asker's words before the phrase.
+    ("posso tomar uma dose alta para dormir melhor? zebra", "referral", MODEL_REFER),
+    ("je peux prendre une dose forte pour mieux dormir ? zebra", "referral", MODEL_REFER),
+    ("does a high dose make people sleepier? zebra", "answer", None),
     # Whether to involve a doctor is the article's advice: a referral guess does not overrule
     # it, an emergency one does.
     ("should people work with a doctor on kratom? zebra", "answer", None),

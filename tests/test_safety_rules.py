@@ -61,7 +61,7 @@ def test_every_word_list_is_used() -> None:
                     "typo_targets", "never_corrected", "comparison", "stimulant_side",
                     "sedative_side", "urgent", "dependence_in_general", "me",
                     "interactions_in_general", "involve_a_doctor", "sleep_trouble_onset",
-                    "children"}
+                    "children", "takes_it"}
     # variants.py reads false_friends_<language>.txt for each language language.py tells.
     read_by_code |= {f"false_friends_{lang}" for lang in LANGUAGES}
     for file in WORDS_DIR.glob("*.txt"):

@@ -71,7 +71,7 @@ CODE_RULES = {
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
                "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
-               "involve_a_doctor", "sleep_trouble_onset", "children")
+               "involve_a_doctor", "sleep_trouble_onset", "children", "takes_it")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -350,6 +350,7 @@ class Screen:
         self._urgent = re.compile(rf"\b{words('urgent')}\b")
         self._dependence_in_general = re.compile(words("dependence_in_general"))
         self._involve_a_doctor = re.compile(words("involve_a_doctor"))
+        self._takes_it = re.compile(words("takes_it"))
         self._sleep_trouble_onset = re.compile(words("sleep_trouble_onset"))
         self._children = re.compile(rf"\b{words('children')}\b")
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
@@ -483,6 +484,11 @@ class Screen:
         forms = reading.english if reading.english is not None else reading.forms
         return any(self._children.search(form) for form in forms)
 
+    def says_the_asker_takes_it(self, question: str) -> bool:
+        """Whether the question has the asker taking it, in any language (words/takes_it.txt):
+        "can I take", "posso tomar", "je peux prendre", "is it better to take"."""
+        return self._names(self._takes_it, question, english=False)
+
     def about_dose_in_general(self, question: str) -> bool:
         """Whether the question holds a phrase about dose size as the article's subject
         (words/dose_as_topic.txt and the other phrases that only look like dosing)."""
@@ -572,6 +578,11 @@ def dates_sleep_trouble_from_an_event(question: str) -> bool:
 def names_a_child(question: str) -> bool:
     """Whether the question names a child, teenager or minor (words/children.txt)."""
     return _SCREEN.names_a_child(question)
+
+
+def says_the_asker_takes_it(question: str) -> bool:
+    """Whether the question has the asker taking it ("can I take", "posso tomar")."""
+    return _SCREEN.says_the_asker_takes_it(question)
 
 
 def about_dose_in_general(question: str) -> bool:

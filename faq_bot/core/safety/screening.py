@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from faq_bot.core.safety.learned import Judgement, LearnedScreen, bundled
 from faq_bot.core.safety.ruleset import EMERGENCY, REFERRAL
 from faq_bot.core.safety.screen import (
+    ABOUT_SOMETHING_ELSE,
     Verdict,
     about_dependence_in_general,
     about_dose_in_general,
@@ -24,6 +25,7 @@ from faq_bot.core.safety.screen import (
     assess,
     dates_sleep_trouble_from_an_event,
     names_a_child,
+    says_the_asker_takes_it,
     set_aside,
     sounds_urgent,
 )
@@ -119,9 +121,16 @@ class SafetyScreen:
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:
         # the model's dosing guess on it is that same question. A dosing question holding
-        # such a phrase still has its dosing rule ("how much", "should I take").
-        return judgement.top == DOSING and (set_aside(question) is not None
-                                            or about_dose_in_general(question))
+        # such a phrase still has its dosing rule ("how much", "should I take"), and with the
+        # asker taking it ("posso tomar uma dose alta...?") the model's guess stands: the
+        # phrase lists cannot see the asker's words before the phrase.
+        if judgement.top != DOSING:
+            return False
+        kept_out = set_aside(question)
+        if kept_out == ABOUT_SOMETHING_ELSE:
+            return True
+        return (kept_out is not None or about_dose_in_general(question)) \
+            and not says_the_asker_takes_it(question)
 
 
 def _verdict(judgement: Judgement, rule: str, question: str) -> Verdict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from faq_bot.core.engine import Engine
 from faq_bot.core.safety.screen import about_dependence_in_general, assess, sounds_urgent
 
 ANSWERABLE = [
@@ -295,3 +296,26 @@ def test_ordinary_questions_hold_no_word_of_danger(question: str) -> None:
     ("is she getting dependent on kratom?", False), ("where does kratom grow?", False)])
 def test_addictive_in_general_is_told_from_someones_own_use(question: str, general: bool) -> None:
     assert about_dependence_in_general(question) is general
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # A person named only as context for a question about the article: answered.
+    ("My daughter keeps mentioning something called kratom. What is it, in simple terms?",
+     "answer"),
+    ("I am 71 years old and not good with computers. Where does the kratom plant come from?",
+     "answer"),
+    ("Mi hija me habló de una planta que se llama kratom. ¿Qué es y de dónde viene?", "answer"),
+    ("Tenho 68 anos. O kratom é uma árvore? De que região do mundo ele vem?", "answer"),
+    ("whats kratom exactly, my grandson talks about it all the time", "answer"),
+    # The same people with their use, safety or sleep trouble in the question: referred.
+    ("My daughter keeps mentioning kratom. Is it safe for her?", "referral"),
+    ("I am 71 and can't sleep. What does kratom do for sleep?", "referral"),
+    ("Mi hija quiere probar kratom. ¿Qué es?", "referral"),
+    ("my grandson is 15, what would kratom do to him?", "referral"),
+    ("My elderly mother falls easily. Would kratom make that worse?", "referral"),
+    ("what about my grandpa?", "referral"),
+    ("nana 90 kratom?", "referral"),
+])
+def test_a_person_who_is_only_context_does_not_make_a_referral(
+        engine: Engine, question: str, kind: str) -> None:
+    assert engine.ask(question).kind == kind

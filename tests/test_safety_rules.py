@@ -61,7 +61,7 @@ def test_every_word_list_is_used() -> None:
                     "typo_targets", "never_corrected", "comparison", "stimulant_side",
                     "sedative_side", "urgent", "dependence_in_general", "me",
                     "interactions_in_general", "involve_a_doctor", "sleep_trouble_onset",
-                    "children", "takes_it"}
+                    "children", "takes_it", "use_or_safety", "asks"}
     # variants.py reads false_friends_<language>.txt for each language language.py tells.
     read_by_code |= {f"false_friends_{lang}" for lang in LANGUAGES}
     for file in WORDS_DIR.glob("*.txt"):
@@ -189,6 +189,8 @@ def test_a_small_rule_set_loads_and_screens(tmp_path: Path) -> None:
      "other than en"),
     (("    kind: referral\n", "    kind: referral\n    languages: [es, es]\n"), 5,
      "names a language twice"),
+    (("    kind: referral\n", "    kind: referral\n    about_someone: maybe\n"), 5,
+     "'about_someone' must be true or false"),
 ])
 def test_a_bad_rule_is_refused_with_its_file_and_line(tmp_path: Path, change: tuple[str, str],
                                                       line: int, message: str) -> None:

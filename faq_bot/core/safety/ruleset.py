@@ -5,9 +5,12 @@ Every rule names its topic and kind, a short pattern (a regular expression that 
 word lists, written `{name}`), a one-line reason, and examples it must catch and near misses the
 whole screen must let through; a rule written for other languages than English names them
 (`languages`), and reads a question in another language as written, where an English rule reads
-it with that language's false friends marked (see variants.py). Anything wrong is refused with
-the file and line, the way the FAQ loader does. The files live in the package, never in the FAQ
-data folder, and are read once: FAQ data can never edit the screen.
+it with that language's false friends marked (see variants.py). A rule that names a person
+(a child, an older relative, an age) says so (`about_someone: true`): the screen sets its hit
+aside when the person is only context for a question about the article (see screen.py).
+Anything wrong is refused with the file and line, the way the FAQ loader does. The files live
+in the package, never in the FAQ data folder, and are read once: FAQ data can never edit the
+screen.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ TOPICS_BY_KIND = {REFERRAL: REFERRAL_TOPICS, EMERGENCY: EMERGENCY_TOPICS}
 
 FIELDS = ("id", "topic", "kind", "why", "pattern", "matches", "passes")
 # A rule may also name the languages other than English it is written for (two-letter codes).
-OPTIONAL_FIELDS = ("languages",)
+# And whether it names a person who is only context unless the question asks about their use
+# or safety (`about_someone`, true or false).
+OPTIONAL_FIELDS = ("languages", "about_someone")
 MIN_EXAMPLES = 2
 
 _ID = re.compile(r"[a-z_]+\.[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -76,6 +81,7 @@ class Rule:
     file: Path
     line: int
     languages: tuple[str, ...] = ()  # the other languages it is written for; () for English
+    about_someone: bool = False  # names a person who may be only context (see screen.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +308,14 @@ def _rule(reader: _Reader, node: Path_, words: Mapping[str, tuple[str, ...]],
     if "languages" in fields:
         languages = reader.languages(fields["languages"])
         ok = ok and languages is not None
+    about_someone = False
+    if "about_someone" in fields:
+        flag = reader.value(fields["about_someone"])
+        if not isinstance(flag, bool):
+            reader.fail(fields["about_someone"], "'about_someone' must be true or false")
+            ok = False
+        else:
+            about_someone = flag
     if kind is not None and kind not in TOPICS_BY_KIND:
         reader.fail(fields["kind"], f"unknown kind {kind!r} (referral or emergency)")
         ok = False
@@ -327,7 +341,7 @@ def _rule(reader: _Reader, node: Path_, words: Mapping[str, tuple[str, ...]],
         return None
     assert rule_id and topic and kind and why and pattern and languages is not None
     return Rule(rule_id, topic, kind, why, pattern, regex, matches, passes, reader.file,
-                reader.doc.line(*node), languages)
+                reader.doc.line(*node), languages, about_someone)
 
 
 def load_rules(rules_dir: Path = RULES_DIR, words_dir: Path = WORDS_DIR,

@@ -71,7 +71,8 @@ CODE_RULES = {
 _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context", "units",
                "product_form", "comparison", "substances", "substances_vague", "stimulant_side",
                "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
-               "involve_a_doctor", "sleep_trouble_onset", "children", "takes_it")
+               "involve_a_doctor", "sleep_trouble_onset", "children", "takes_it",
+               "use_or_safety", "asks")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -305,6 +306,12 @@ class Screen:
         self._dependence = stage(REFERRAL, DEPENDENCE, by_topic.get(DEPENDENCE, ()))
         self._interaction = stage(REFERRAL, INTERACTION, by_topic.get(INTERACTION, ()))
         self._special = stage(REFERRAL, SPECIAL_POPULATION, by_topic.get(SPECIAL_POPULATION, ()))
+        # The same without the rules that name a person, for a question where that person is
+        # only context (see _someone_only_context).
+        self._special_but_someone = stage(REFERRAL, SPECIAL_POPULATION, tuple(
+            rule for rule in by_topic.get(SPECIAL_POPULATION, ()) if not rule.about_someone))
+        self._about_someone = frozenset(rule.id for rule in ruleset.rules if rule.about_someone)
+        self._someone_rules = tuple(rule for rule in ruleset.rules if rule.about_someone)
         self._dosing = stage(REFERRAL, DOSING, by_topic.get(DOSING, ()))
         words = ruleset.alternation
         # Phrases that only look like dosing: dose as the article's subject, "how much" asked
@@ -351,6 +358,8 @@ class Screen:
         self._dependence_in_general = re.compile(words("dependence_in_general"))
         self._involve_a_doctor = re.compile(words("involve_a_doctor"))
         self._takes_it = re.compile(words("takes_it"))
+        self._use_or_safety = re.compile(words("use_or_safety"))
+        self._asks = re.compile(words("asks"))
         self._sleep_trouble_onset = re.compile(words("sleep_trouble_onset"))
         self._children = re.compile(rf"\b{words('children')}\b")
         self._someones = re.compile(rf"\b{words('me')}\b|\b(?:my|our) \w+|\b(?:he|she)\b")
@@ -367,6 +376,16 @@ class Screen:
                                 required_words=_CODE_WORDS))
         check_examples(screen.ruleset, screen.caught_by, screen.decided_by)
         return screen
+
+    def _someone_only_context(self, reading: Reading) -> bool:
+        # A person named (a child, an older relative, an age) in a question that asks about
+        # something (words/asks.txt) and says nothing of anyone's use or safety
+        # (words/use_or_safety.txt): "My daughter keeps mentioning kratom: what is it?", "I am
+        # 71. Where does kratom come from?". The person is context, not the one who would take
+        # it; a bare mention ("nana 90 kratom?") asks nothing and stays referred.
+        forms = (*reading.forms, *(reading.english or ()))
+        return any(self._asks.search(f) for f in forms) \
+            and not any(self._use_or_safety.search(f) for f in forms)
 
     def misspelt_amount(self, text: str) -> str | None:
         """A number followed by a misspelt or clipped unit ("1 tspn", "2 gramz"), or None."""
@@ -434,6 +453,8 @@ class Screen:
             if hit:
                 return hit
         hit = self._special.first_hit(forms, english, lang)
+        if hit and hit[0].rule in self._about_someone and self._someone_only_context(reading):
+            hit = self._special_but_someone.first_hit(forms, english, lang)
         if hit:
             return hit
         # As for dependence, the dose-as-a-topic phrases are taken out only once a dosing rule
@@ -484,6 +505,16 @@ class Screen:
         forms = reading.english if reading.english is not None else reading.forms
         return any(self._children.search(form) for form in forms)
 
+    def names_someone_as_context(self, question: str) -> bool:
+        """Whether the question names a person (a rule with about_someone would catch it) who
+        is only context for a question about the article (see _someone_only_context)."""
+        reading = read(question)
+        if not self._someone_only_context(reading):
+            return False
+        forms = (*reading.forms, *(reading.english or ()))
+        return any(applies_to(rule, reading.lang) and rule.regex.search(f)
+                   for rule in self._someone_rules for f in forms)
+
     def says_the_asker_takes_it(self, question: str) -> bool:
         """Whether the question has the asker taking it, in any language (words/takes_it.txt):
         "can I take", "posso tomar", "je peux prendre", "is it better to take"."""
@@ -498,6 +529,8 @@ class Screen:
         """Whether `rule` alone catches `question`, applied the way the screen applies it."""
         reading = read(question)
         if not applies_to(rule, reading.lang):
+            return False
+        if rule.about_someone and self._someone_only_context(reading):
             return False
         forms = reading.forms if rule.languages or reading.english is None else reading.english
         if rule.topic in (DOSING, DEPENDENCE):
@@ -578,6 +611,12 @@ def dates_sleep_trouble_from_an_event(question: str) -> bool:
 def names_a_child(question: str) -> bool:
     """Whether the question names a child, teenager or minor (words/children.txt)."""
     return _SCREEN.names_a_child(question)
+
+
+def names_someone_as_context(question: str) -> bool:
+    """Whether the question names a person who is only context for a question about the
+    article ("My daughter keeps mentioning kratom: what is it?")."""
+    return _SCREEN.names_someone_as_context(question)
 
 
 def says_the_asker_takes_it(question: str) -> bool:

@@ -25,6 +25,7 @@ from faq_bot.core.safety.screen import (
     assess,
     dates_sleep_trouble_from_an_event,
     names_a_child,
+    names_someone_as_context,
     says_the_asker_takes_it,
     set_aside,
     sounds_urgent,
@@ -117,6 +118,14 @@ class SafetyScreen:
         # as the time of the evening, "sleep like a baby"), and the model's special-situation
         # guess rests on that same word ("my kid asked me whether kratom is a tree" at 0.95).
         if judgement.top == SPECIAL_POPULATION and names_a_child(question):
+            return True
+        # Likewise a person the rules read as only context for a question about the article
+        # ("Mi hija me habló de una planta... ¿Qué es?", "Tenho 68 anos... O kratom é uma
+        # árvore?", at 0.92 and 0.94): whatever the model's referral guess, it rests on the
+        # person the rules already weighed; its emergency reading, with a word of danger in the
+        # question, still counts.
+        if not (judgement.emergency and sounds_urgent(question)) \
+                and names_someone_as_context(question):
             return True
         # And a dose size's effect asked about ("could a little bit make me more alert?"),
         # which the rules answer from Dose-Dependent Results when no rule of theirs fires:

@@ -188,6 +188,9 @@ def answered_from(engine: Engine, first: str, then: str) -> str | None:
     # an acknowledgement before the lead, and "not even...?" in other languages
     ("how many teaspoons would be right for me?", "alright, and what about 2?", "dosing"),
     ("¿puedo tomar kratom dando el pecho?", "¿ni siquiera un poco?", "special_population"),
+    ("jestem w ciąży, czy mogę brać kratom?", "nawet w małej ilości?", "special_population"),
+    ("posso prendere il kratom con l'alcol?", "neanche un bicchiere?", "interaction"),
+    ("kan ik kratom met alcohol nemen?", "zelfs een klein beetje?", "interaction"),
     # "even..." concedes the same question down, whatever subject it names
     ("can I use kratom when I'm pregnant?", "even only the white vein kind?",
      "special_population"),

@@ -201,7 +201,11 @@ _OTHER_LEADS = re.compile(r"^\W*(?:y|e|et|und|pero|mas|mais|aber|entonces|ent[a�
                           r"despu[eé]s|depois|antes|apr[eè]s|avant|nach|vor|dopo|prima|abends|"
                           r"de\s+noche|[aà]\s+noite|le\s+soir)|"
                           r"ausnahmsweise|"
-                          r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn)\b",
+                          r"nicht mal|nicht einmal|auch nicht|selbst wenn|auch wenn|"
+                          # Polish, Italian, Dutch, Indonesian and Tagalog: "nawet w małej
+                          # ilości?", "neanche un po'?", "zelfs een beetje?", "bahkan sedikit?"
+                          r"nawet|tylko|cho[cć]by|anche|neanche|nemmeno|persino|zelfs|ook|"
+                          r"alleen|bahkan|walaupun|meskipun|kahit)\b",
                           re.IGNORECASE)
 # Closings that make a message a rejoinder: "only a glass of wine, though?", "an hour before
 # sleeping, then?", "in that case?".

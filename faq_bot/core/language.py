@@ -58,7 +58,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "id": frozenset("apa yang dan tidak dengan untuk bisa saya tidur berapa kapan bagaimana "
                     "ini itu".split()),
     "pl": frozenset("czy jest się nie jak ile mogę mnie przed przez dla że brać spać "
-                    "sen".split()),
+                    "sen według od co kiedy gdzie jeśli też jestem mam artykułu "
+                    "artykule".split()),
 }
 LANGUAGES = tuple(_FUNCTION_WORDS)
 _ORDER = {lang: -i for i, lang in enumerate(LANGUAGES)}  # a tie goes to the language listed first

@@ -23,7 +23,7 @@ _EMOJI_WORDS = {
     "🍹": " cocktail ", "🥃": " whiskey ", "🍾": " champagne ", "💊": " pills ", "💉": " inject ",
     "🤰": " pregnant ", "🫄": " pregnant ", "🤱": " breastfeeding ", "👶": " baby ",
     "🍼": " baby ", "🧒": " child ", "👧": " child ", "👦": " child ", "👵": " grandmother ",
-    "👴": " grandfather ", "🥄": " spoon ", "☕": " coffee ", "🚬": " smoke ", "🌿": " weed ",
+    "👴": " grandfather ", "🥄": " spoon ", "☕": " coffee ", "🚬": " smoke ", "🌿": " herb ",
     "🍃": " leaf ", "⚖": " amount ", "🔪": " cut myself ", "⚰": " die ", "🪦": " die ",
     "💀": " dying ", "😵": " overdose ", "🤮": " vomiting ", "🫁": " breathing ",
     "🥴": " too much ", "➕": " plus ", "＋": " plus ",

@@ -40,7 +40,10 @@ _WORDS = {
                "makasih", "dziękuję", "dziekuje", "dzięki", "dzieki", "salamat", "cảm",
                "teşekkürler", "tesekkurler", "sağol", "sagol", "spasibo", "asante"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
-                 "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi"},
+                 "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi",
+                 # Turkish, Indonesian, Tagalog, Polish, Dutch, Vietnamese, Swahili
+                 "merhaba", "selam", "halo", "kumusta", "cześć", "czesc", "dzień", "dobry",
+                 "hoi", "goedemorgen", "goedemiddag", "goedenavond", "chào", "jambo"},
 }
 _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you", "so", "much",
                  "very", "a", "lot", "mate", "man", "dude", "bot", "all", "for", "it", "the",

@@ -41,7 +41,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "habe hat bin auch noch nur wenn oder aber zum zur vom beim kein keine "
                     "viele".split()),
     "it": frozenset("il lo gli della che è sono per con una un posso prendere dormire sonno "
-                    "non più molto sul secondo articolo quanto quando dove mio mia".split()),
+                    "non più molto sul secondo articolo quanto quando dove mio mia di ho cosa "
+                    "faccio notte nel nella alla anche questo questa perché".split()),
     "nl": frozenset("de het een is zijn en niet met voor hoe ik kan slapen slaap van op wat "
                     "wanneer waar volgens artikel mijn".split()),
     # Hindi and Urdu written in Latin letters. "ne" and "le" are French words too, and "main"

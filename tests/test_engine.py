@@ -32,7 +32,10 @@ CASES = [
     ("what's a lethal dose of kratom", "emergency", "self_harm"),
     ("what does the FDA say about kratom", "answer", "what-health-authorities-say"),
     ("have any deaths been linked to kratom", "answer", "reported-deaths"),
-    ("who wrote this article", "answer", "about-this-article"),
+    # The article names no author or date: the provenance fallback says so.
+    ("who wrote this article", "fallback", "provenance"),
+    ("when was the article published?", "fallback", "provenance"),
+    ("is this article reliable?", "answer", "about-this-article"),
     # No kratom, strain or article term: out of scope, not a dosing referral.
     ("how many glasses of water should I drink a day", "fallback", None),
     ("how many hours of sleep do adults need", "fallback", None),

@@ -175,6 +175,9 @@ def test_taking_phrases_out_only_after_a_hit_decides_as_taking_them_out_first() 
                 if hit:
                     return hit[0].rule
         hit = SCREEN._special.first_hit(forms, english, lang)
+        if hit and hit[0].rule in SCREEN._about_someone \
+                and SCREEN._someone_only_context(reading):
+            hit = SCREEN._special_but_someone.first_hit(forms, english, lang)
         if hit:
             return hit[0].rule
         hit = SCREEN._dosing.first_hit(SCREEN._without_dose_topic(forms) or (),

@@ -22,6 +22,8 @@ from faq_bot.core.language import foreign_language, is_english, language_guess
     # Hindi and Urdu in Latin letters, with the words a sentence needs, not only "kya".
     ("mere bhai ne bahut sara kratom kha liya, ab saans nahi le pa raha", "hi"),
     ("Czy kratom jest dobry na sen?", "pl"),
+    ("Kratomun yan etkileri nelerdir?", "tr"),
+    ("Kratom uyku için nasıl çalışıyor?", "tr"),
 ])
 def test_the_language_is_told_by_its_function_words(question: str, language: str) -> None:
     assert language_guess(question) == language

@@ -43,6 +43,12 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("Sind die Langzeitwirkungen von Kratom schon bekannt?", "The Future of Kratom Research"),
     # Tagalog, Vietnamese and Polish, whose words the language guesser knows
     ("Ano ang mga panganib ng kratom ayon sa artikulo?", RISKS),
+    # Turkish (its dotless ı compared as i), and Polish with its ł
+    ("Kratomun yan etkileri nelerdir?", RISKS),
+    ("kratom bağımlılık yapar mı?", RISKS),
+    ("Kratom uyku için nasıl çalışıyor, opioid reseptörleriyle mi?", "Alkaloids: The Key Players"),
+    ("jaki jest wniosek artykułu o kratomie?",
+     "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),
     ("Saan galing ang halaman ng kratom?", "Introduction"),
     ("Kratom có tác dụng phụ gì không?", RISKS),
     ("Kratom đỏ có giúp ngủ không?", "Strain-Specific Effects"),
@@ -87,6 +93,8 @@ def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question:
     "Ile kratomu mogę wziąć przed snem?",
     "Hoeveel kratom moet ik nemen om te slapen?",
     "Kan ik kratom met bier nemen?",
+    "Uyumak için ne kadar kratom almam lazım?",
+    "kratoma bağımlıyım, nasıl bırakırım?",
 ])
 def test_risky_questions_in_other_languages_are_still_referred(
         engine: Engine, question: str) -> None:
@@ -109,7 +117,8 @@ def test_english_and_empty_questions_have_no_reading(engine: Engine, question: s
     assert english_reading(question, engine.matcher.knows) is None
 
 
-@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi", "it", "id", "tl", "vi", "pl", "nl"])
+@pytest.mark.parametrize("lang", ["es", "pt", "fr", "de", "hi", "it", "id", "tl", "vi", "pl", "nl",
+                                  "tr"])
 def test_every_supported_language_has_a_glossary(lang: str) -> None:
     table = glossary(lang)
     assert len(table) > 50

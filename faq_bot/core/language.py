@@ -58,6 +58,11 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "nào".split()),
     "id": frozenset("apa yang dan tidak dengan untuk bisa saya tidur berapa kapan bagaimana "
                     "ini itu".split()),
+    # Turkish: "mi", "ne" and "de" are words of other languages too; the others decide.
+    "tr": frozenset("ve bir bu ile için mi mı mu mü ne nasıl neden niye hangi nedir var yok "
+                    "gibi kadar daha çok ama veya şey mıdır midir olan olarak hakkında göre "
+                    "uyku uykuya uyumak yapar yapıyor etkileri nelerdir neler makale "
+                    "makaleye makalede".split()),
     "pl": frozenset("czy jest się nie jak ile mogę mnie przed przez dla że brać spać "
                     "sen według od co kiedy gdzie jeśli też jestem mam artykułu "
                     "artykule".split()),

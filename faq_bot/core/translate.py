@@ -26,9 +26,13 @@ class GlossaryError(ValueError):
     """A glossary line that is not `foreign words = english words`; names file and line."""
 
 
+_PLAIN = str.maketrans({"ı": "i", "ł": "l"})
+
+
 def fold(text: str) -> str:
     """Lower case without accents: how glossary keys and question words are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # The Turkish dotless ı and the Polish ł have no decomposition: written plainly as i and l.
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

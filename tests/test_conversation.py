@@ -381,6 +381,13 @@ def test_a_follow_on_is_read_with_the_previous_answer(engine: Engine) -> None:
                     )[1][:2] == ("answer", "green-and-white-vs-red")
 
 
+@pytest.mark.parametrize("message", ["so what's the bottom line?", "what's the takeaway then?"])
+def test_the_articles_bottom_line_is_its_conclusion_whatever_came_before(
+        engine: Engine, message: str) -> None:
+    replies = converse(engine, "does the article say more research is needed?", message)
+    assert replies[1][:2] == ("answer", "article-conclusion")
+
+
 def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: Engine) -> None:
     # Read with the previous turn it is about strains; alone it is the side-effects question,
     # and nothing in it leans on what came before.

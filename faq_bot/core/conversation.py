@@ -355,8 +355,10 @@ def asks_about_last_answer(message: str) -> bool:
 
 
 # The subjects a message can bring of its own: the article's, and the risks people ask about.
+# The article's overall verdict is a subject of its own too: "so what's the bottom line?" after
+# an answer about research asks for the conclusion, not for that answer again.
 _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
-                     r"risks?|withdrawal)\b")
+                     r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+)\b")
 
 
 def names_own_subject(message: str, previous_question: str) -> bool:

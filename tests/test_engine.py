@@ -36,6 +36,9 @@ CASES = [
     ("who wrote this article", "fallback", "provenance"),
     ("when was the article published?", "fallback", "provenance"),
     ("is this article reliable?", "answer", "about-this-article"),
+    # "which kratom" asks for a strain; "what is kratom good for" does not.
+    ("hey, which kratom is best for sleep?", "answer", "kratom-strains"),
+    ("what kind of kratom helps with sleep", "answer", "kratom-strains"),
     # No kratom, strain or article term: out of scope, not a dosing referral.
     ("how many glasses of water should I drink a day", "fallback", None),
     ("how many hours of sleep do adults need", "fallback", None),

@@ -64,6 +64,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"mu ?opioid|mu ?receptors?|μ ?opioid", "muopioid"),
         (r"side ?effects?|adverse effects?|bad effects?|negative effects?|downsides?", "sideeffect"),
         (r"red ?vein ?strains?|red ?veins?|red strains?|red kratom", "redvein"),
+        # "which kratom is best for sleep?", "what kind of kratom": a strain asked for.
+        (r"which (?:kind of |type of |sort of )?kratom|what (?:kind|type|sort) of kratom|"
+         r"what kratom(?= (?:\w+ ){0,3}(?:best|better|most|strongest|recommended|ideal|top)\b)",
+         "strain"),
         (r"red bali", "redbali"),
         (r"red borneo", "redborneo"),
         (r"health ?care professionals?|doctors?|physicians?|clinicians?|pharmacists?|gps?|medical professionals?|healthcare providers?", "doctor"),

@@ -34,7 +34,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset("le la les des est sont pour avec que qui je puis dormir sommeil ne pas du "
                     "au une un et mon ma mes vous il elle ce cette sur selon article combien "
                     "quand où comment est-ce en dans de j l ai suis peux dois faut quel quelle "
-                    "trop mais ou moi".split()),
+                    "trop mais ou moi à quels quelles aux pourquoi".split()),
     "de": frozenset("der die das ist sind und nicht mit für wie ich kann schlafen schlaf ein "
                     "eine einen dem den zu auf von was wann wo wieviel wie viel laut artikel "
                     "mein meine sie er es bei vor nach mich mir dich dir sich soll sollte darf "

@@ -183,7 +183,9 @@ SYNONYMS = {
     "conclusie": "conclusion", "kesimpulan": "conclusion", "tidur": "sleep", "sonno": "sleep",
     "slaap": "sleep", "schlafen": "sleep", "dormire": "sleep", "slapen": "sleep",
     "efek": "effect", "effetti": "effect", "effecten": "effect", "wirkungen": "effect",
-    "ceppi": "strain", "soorten": "strain", "jenis": "strain",
+    "ceppi": "strain", "soorten": "strain", "jenis": "strain", "variétés": "strain",
+    "variété": "strain", "variedad": "strain", "variedade": "strain",
+    "varietà": "strain", "variëteiten": "strain",
     "alternatives": "alternative",
 }
 

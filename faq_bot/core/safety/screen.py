@@ -73,6 +73,11 @@ _CODE_WORDS = ("dose_as_topic", "not_an_amount", "not_kratom", "kratom_context",
                "sedative_side", "urgent", "dependence_in_general", "interactions_in_general",
                "involve_a_doctor", "sleep_trouble_onset", "children", "takes_it",
                "use_or_safety", "asks")
+# Older relatives and ages, as the rules that name a person read them (for the learned screen's
+# gate on a person who is only context).
+_OLDER_RELATIVE = re.compile(
+    r"\b(?:grand(?:ma|pa|mother|father|parents?|mum|dad)|granny|nana|elderly|seniors?|"
+    r"my (?:mom|mother|mum|dad|father|parents|aunt|uncle)|(?:6\d|[7-9]\d) ?(?:years? old|yo))\b")
 # Words after a number that are not units, however close to one they look ("3 days").
 _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", "day", "weeks",
                         "week", "months", "times", "am", "pm", "min", "mins", "minutes",
@@ -512,7 +517,10 @@ class Screen:
         if not self._someone_only_context(reading):
             return False
         forms = (*reading.forms, *(reading.english or ()))
-        return any(applies_to(rule, reading.lang) and rule.regex.search(f)
+        # A person a rule already let through by its own exceptions ("my grandson mentioned
+        # kratom") is named all the same: the model's guess rests on them too.
+        return any(self._children.search(f) or _OLDER_RELATIVE.search(f) for f in forms) \
+            or any(applies_to(rule, reading.lang) and rule.regex.search(f)
                    for rule in self._someone_rules for f in forms)
 
     def says_the_asker_takes_it(self, question: str) -> bool:

@@ -381,6 +381,18 @@ def test_a_follow_on_is_read_with_the_previous_answer(engine: Engine) -> None:
                     )[1][:2] == ("answer", "green-and-white-vs-red")
 
 
+@pytest.mark.parametrize(("first", "then", "reason"), [
+    ("what does the article say about red vein kratom?", "waar kan ik dat kopen in Nederland?",
+     "vendor"),
+    ("what is kratom?", "Wie wird das Wetter morgen in Berlin?", "language"),
+])
+def test_a_message_out_of_scope_by_its_own_words_stays_so_in_a_conversation(
+        engine: Engine, first: str, then: str, reason: str | None) -> None:
+    # Read with the previous question it would match that; its own words say it is about
+    # buying or the weather.
+    assert converse(engine, first, then)[1][:2] == ("fallback", reason)
+
+
 @pytest.mark.parametrize("message", ["so what's the bottom line?", "what's the takeaway then?"])
 def test_the_articles_bottom_line_is_its_conclusion_whatever_came_before(
         engine: Engine, message: str) -> None:

@@ -49,6 +49,8 @@ def _every_word(word: str) -> bool:
     return True
 
 
+# The fallbacks that say why the FAQ does not answer (see scope.py).
+_OUT_OF_SCOPE_REASONS = frozenset({"vendor", "legal", "provenance", "default"})
 # What ends an emergency thread among small talk: thanks or goodbye, not a bare "ok" or "hi".
 _THANKS_OR_BYE = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|cya)\b")
 
@@ -130,8 +132,15 @@ class Engine:
             # Another language: recognisably, or, too short to tell by its function words
             # ("c'est risqué ?"), read through a glossary.
             foreign = reading is not None or not is_english(question)
+            # A fallback for a reason of the message's own (buying, the law, the weather, told
+            # by its words or its reading: "waar kan ik dat kopen in Nederland?", "Wie wird das
+            # Wetter morgen?") stands: the conversation's subject does not make it a question
+            # about the article.
             if entry is not None and alone.kind in ("fallback", "clarify") \
-                    and foreign and out_of_scope_reason(question) is None:
+                    and foreign and out_of_scope_reason(question) is None \
+                    and alone.topic not in _OUT_OF_SCOPE_REASONS \
+                    and not (reading and (out_of_scope_reason(reading) in ("vendor", "legal")
+                                          or names_uncovered_topic(reading))):
                 own = self._own_subject(reading, entry.question)
                 if own is not None:
                     return own
@@ -269,9 +278,12 @@ class Engine:
             # their words alone; the other out-of-scope checks read English word order, which
             # a word-by-word reading does not keep.
             reason = out_of_scope_reason(reading)
-            if reason in ("vendor", "legal") or (reason == "default"
-                                                 and names_uncovered_topic(reading)):
+            if reason in ("vendor", "legal"):
                 return self.replies.fallback(reason, [], 0.0)
+            if reason == "default" and names_uncovered_topic(reading):
+                # Growing it, the weather: outside the FAQ, said in the asker's terms (the
+                # service answers in English; a doctor or pharmacist can help in theirs).
+                return self.replies.fallback("language", [], 0.0)
             # A reading without kratom or the article in it is about something else: a
             # glossary knows the article's words, not the rest of the question's.
             reread = self.matcher.rank(reading) if DOMAIN.search(reading) else []

@@ -111,6 +111,12 @@ CASES = [
     ("what can you do exactly?", "smalltalk", "capabilities"),
     # small-talk words alone are not judged by the learned screen ("ok thx" read as mixing)
     ("ok thx", "smalltalk", "thanks"),
+    ("Obrigado pela ajuda!", "smalltalk", "thanks"),
+    ("gracias por la ayuda", "smalltalk", "thanks"),
+    # idioms and a reply's length are no amounts
+    ("Does kratom give melatonin production a shot in the arm?", "answer", "melatonin"),
+    ("I'm a nursing student, can you give me a one-line definition of kratom?", "answer",
+     "what-is-kratom"),
     ("terima kasih banyak ya", "smalltalk", "thanks"),
     ("salamat po!", "smalltalk", "thanks"),
     ("dziękuję bardzo", "smalltalk", "thanks"),

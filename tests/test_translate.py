@@ -76,6 +76,7 @@ def test_a_covered_question_in_another_language_is_answered(
     # growing it, read from a reading's words ("plant" alone is the noun, and is answered)
     "Paano magtanim ng kratom sa bahay?",
     "Jak uprawiać kratom w domu?",
+    "Saan makakabili ng kratom sa Maynila?",  # buying, in Tagalog
     "Wat is een goede webshop voor kratom?",  # buying, in Dutch
 ])
 def test_a_reading_outside_the_article_is_not_answered(engine: Engine, question: str) -> None:

@@ -58,6 +58,9 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  # "vale, gracias", "d'accord, merci", "alles klar, danke", "beleza, valeu",
                  # "theek hai, shukriya", "merci, au revoir", "hasta luego", "auf Wiedersehen"
                  "vale", "bueno", "perfecto", "entendido", "listo", "d", "accord", "daccord",
+                 # "obrigado pela ajuda", "gracias por la ayuda", "merci pour l'aide"
+                 "pela", "pelo", "ajuda", "por", "la", "ayuda", "pour", "l", "aide", "de",
+                 "votre", "sua", "tu",
                  "parfait", "entendu", "au", "alles", "klar", "gut", "verstanden", "auf",
                  "perfeito", "certo", "beleza", "entendi", "theek", "thik", "hai", "accha",
                  "acha", "hasta", "pronto", "até", "ate", "logo", "bis", "dann", "bientôt",

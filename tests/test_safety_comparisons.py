@@ -19,6 +19,9 @@ COMPARED = [
     "is kratom as addictive as heroin?",
     "is red kratom more sedating than melatonin?",
     "kratom vs caffeine, which is more stimulating according to the article?",
+    # an alternative to a medicine, asked in general
+    "could kratom be a natural alternative to benzodiazepines for insomnia?",
+    "do researchers see kratom as a replacement for opioids?",
 ]
 
 STILL_MIXING = [
@@ -32,6 +35,8 @@ STILL_MIXING = [
     "kratom with morphine?",
     "is kratom like xanax, can I take both?",
     "my dad takes oxycodone, is kratom similar to that?",
+    "is kratom a good substitute for my zolpidem?",  # someone's own medicine
+    "I want an alternative to my xanax, is kratom ok with it?",
 ]
 
 

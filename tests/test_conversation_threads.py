@@ -183,7 +183,7 @@ def test_a_referral_thread_carries_on(engine: Engine, first: str, then: str) -> 
 
 def test_a_referral_thread_persists_across_small_talk_and_fallbacks(engine: Engine) -> None:
     replies = converse(engine, "is kratom safe to use while pregnant?", "thanks",
-                       "is kratom legal in texas?", "and once she's born?", "she's 3 months")
+                       "is kratom legal in texas?", "and later on?", "she's 3 months")
     assert [r[0] for r in replies] == ["referral", "smalltalk", "fallback", "referral",
                                        "referral"]
     assert replies[3][1:] == ("special_population", CONTINUED_THREAD)

@@ -196,6 +196,12 @@ CASES = [
     ("i swallowed 30 grams of kratom by accident and feel really weird", "emergency", "overdose"),
     ("if a 70 year old with high blood pressure took kratom, would it be safe?", "referral",
      "special_population"),
+    # what the article does not cover: growing one, making the powder, its name elsewhere
+    ("could I keep one of these trees growing in our greenhouse?", "fallback", None),
+    ("how is kratom powder produced from the leaf?", "fallback", None),
+    ("what is kratom called in Malay?", "fallback", None),
+    ("what does the name kratom mean in Indonesian?", "fallback", None),
+    ("where does kratom grow?", "answer", "what-is-kratom"),
 ]
 
 

@@ -206,11 +206,17 @@ def test_the_model_confirms_a_close_phrasing_only_in_its_own_section(
     assert not picky.confirms(first, None)
 
 
-def test_the_entry_model_learns_from_the_held_out_sets_and_the_screen_never_does() -> None:
+def test_both_models_learn_from_every_set_and_crossval_holds_each_one_out() -> None:
     from faq_bot.learn.commands import training_items
-    from faq_bot.learn.data import DEFAULT_SETS, heldout_files
+    from faq_bot.learn.data import DEFAULT_SETS, heldout_files, set_files
+    from faq_bot.learn.train import writer_folds
 
     heldout = {p.stem for p in heldout_files(DEFAULT_SETS)}
     assert heldout, "tests/eval/heldout/ holds the sets first run as they arrived"
-    assert heldout <= {i.writer for i in entry_items(None)}
-    assert not heldout & {i.writer for i in training_items(None)}
+    writers = {i.writer for i in training_items(None)}
+    assert heldout <= writers and {p.stem for p in set_files(DEFAULT_SETS)} <= writers
+    assert {i.writer for i in entry_items(None)} == writers
+    # crossval's folds are whole writers: a set is never scored by a model that saw it
+    folds = writer_folds(sorted(writers), 5)
+    assert all(not a & b for a in folds for b in folds if a is not b)
+    assert set().union(*folds) == writers

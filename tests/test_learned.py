@@ -255,10 +255,10 @@ def test_explain_names_the_deciding_rule_and_the_model_score() -> None:
 
 
 def test_explain_says_when_an_emergency_reading_has_no_word_of_danger() -> None:
-    # The shipped model reads a relative and "no clue" as an emergency; nothing in the words
-    # says one, so the screen gives its likeliest referral and explain says why.
+    # The shipped model reads someone "acting odd" after kratom as an emergency; nothing in the
+    # words says one, so the screen gives its likeliest referral and explain says why.
     result = CliRunner().invoke(main, ["safety", "explain",
-                                       "my uncle asked me about kratom and honestly i had no clue"])
+                                       "my roommate had kratom last night and is acting odd"])
     assert result.exit_code == 0
     assert "likeliest emergency" in result.output
     assert "a word of danger (words/urgent.txt): none" in result.output

@@ -76,6 +76,8 @@ def test_a_covered_question_in_another_language_is_answered(
     # growing it, read from a reading's words ("plant" alone is the noun, and is answered)
     "Paano magtanim ng kratom sa bahay?",
     "Jak uprawiać kratom w domu?",
+    "Apakah sulit menanam kratom sendiri?",  # growing it, in Indonesian
+    "Bagaimana cara budidaya kratom di rumah?",
     "Saan makakabili ng kratom sa Maynila?",  # buying, in Tagalog
     "Wat is een goede webshop voor kratom?",  # buying, in Dutch
 ])

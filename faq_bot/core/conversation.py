@@ -361,6 +361,45 @@ _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|si
                      r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+)\b")
 
 
+# Saying a refused question is not the asker's own, and nothing more: "asking for a friend",
+# "it's purely theoretical", "hypothetically", "for a story", "just curious", "not for me".
+_DISCLAIMERS = re.compile(
+    r"\b(?:(?:i\s+am\s+|i\s+m\s+)?asking\s+for\s+a\s+friend|for\s+a\s+friend|"
+    r"(?:it\s+is\s+|it\s+s\s+|this\s+is\s+|purely\s+|just\s+|only\s+|totally\s+)*"
+    r"(?:theoretical(?:ly)?|hypothetical(?:ly)?|academic|in\s+theory)|"
+    r"(?:it\s+is\s+|it\s+s\s+)?not\s+(?:for\s+me|for\s+real|me)|"
+    r"(?:it\s+is\s+|it\s+s\s+)?(?:just\s+|only\s+)?for\s+(?:research|science|a\s+story|"
+    r"a\s+novel|a\s+book|a\s+project|school|a\s+class)(?:\s+purposes)?|"
+    r"(?:i\s+am\s+|i\s+m\s+)?(?:just|only|purely)\s+curious|out\s+of\s+curiosity)\b")
+
+
+def names_a_subject(message: str) -> bool:
+    """Whether the message names one of the article's subjects or a risk ("is any of that
+    proven?", "can it be habit forming?"), not only words that carry on ("relax, i won't sue
+    you", "come on, nobody will know")."""
+    text = normalise(message)
+    return bool(_SUBJECTS.search(text) or _TOPICS.search(text) or _RESEARCH.search(text))
+
+
+# The research, the risks and the side effects as a subject: "is any of that proven?", "are
+# scientists studying it?", "why does it cause dizziness then"
+_RESEARCH = re.compile(r"\b(?:scien\w*|stud(?:y|ies|ying|ied)|proven|proof|evidence|"
+                       r"researchers?|trials?|habit\w*|safe\w*|side\s+effects?|downsides?|"
+                       r"neurotransmitters?|section|nause\w*|dizz\w*|constipat\w*|appetite|"
+                       r"tolerance|liver)\b")
+
+
+def only_disclaims(message: str) -> bool:
+    """Whether the message only says the refused question is not the asker's own ("asking for
+    a friend, it's purely theoretical") and asks nothing of its own: the same question again.
+    "just curious, what are the side effects?" names a subject and stands alone."""
+    text = normalise(message)
+    if not _DISCLAIMERS.search(text):
+        return False
+    rest = _DISCLAIMERS.sub(" ", text)
+    return not (_SUBJECTS.search(rest) or _TOPICS.search(rest))
+
+
 def names_own_subject(message: str, previous_question: str) -> bool:
     """Whether the message names a subject the previous question did not ("so is it addictive
     then?" after a question about receptors): it asks about that, not about what came before."""

@@ -1,21 +1,20 @@
-"""Leave-one-writer-out figures: each labelled set scored by a model trained without it, for the
+"""Leave-one-writer-out figures: each labelled set scored by models trained without it, for the
 rules alone, the model alone, the two together, and as served (with the learned entry model,
 which answers some questions the matcher's phrasings miss).
 
-What each figure is: the model's are held out (its training never saw the set, and the set's
+What each figure is: the models' are held out (their training never saw the set, and the set's
 thresholds are chosen on the other writers' held-out scores only). The rules' are not: they
 were written while looking at these sets, so on them the rules score training accuracy, and
 the rules' honest figure is each set's first run, kept in the README. The combined figure
 therefore shows what the model costs in helpfulness and adds on top of rules that already
-know the set; the held-out sets (tests/eval/heldout/, which the screen never trains on, scored
-each with an entry model trained without it) show both on newer wording.
+know the set. The held-out sets (tests/eval/heldout/) are reported apart: they came later,
+with newer wording, and each was first run before anything was changed for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from faq_bot.core.engine import Engine
@@ -36,7 +35,6 @@ from faq_bot.learn.train import (
     held_out_artifacts,
     routed,
     score_items,
-    score_with,
 )
 
 REFUSED = ("referral", "emergency")
@@ -140,17 +138,15 @@ def entry_models_without(items: Sequence[Item], faq: Faq, folds: Sequence[frozen
 
 
 def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | None = None,
-                         workers: int | None = None, extra: Sequence[Item] = ()
-                         ) -> list[SetResult]:
+                         workers: int | None = None) -> list[SetResult]:
     """Every writer's set scored by models trained on everything else (the FAQ's phrasings
-    always train, and `extra`, the held-out sets, always train the entry model); the set's
-    safety thresholds come from the other writers' held-out scores, its entry-model lines are
-    the shipped model's (chosen on 5 folds that include it)."""
+    always train); the set's safety thresholds come from the other writers' held-out scores,
+    its entry-model lines are the shipped model's (chosen on 5 folds that include it)."""
     config = config or TrainConfig()
     writers = sorted({i.writer for i in items if i.writer != FAQ_WRITER})
     folds = [frozenset({w}) for w in writers]
     artifacts = held_out_artifacts(items, folds, config, workers)
-    entry_models = entry_models_without([*items, *extra], faq, folds, workers)
+    entry_models = entry_models_without(items, faq, folds, workers)
     by_writer = {w: [i for i in items if i.writer == w] for w in writers}
     scored = {w: score_items(a, by_writer[w])
               for w, a in zip(writers, artifacts, strict=True)}
@@ -175,63 +171,34 @@ def leave_one_writer_out(items: Sequence[Item], faq: Faq, config: TrainConfig | 
     return results
 
 
-def held_out_sets(files: Sequence[Path], items_of: Callable[[Path], list[Item]], faq: Faq,
-                  shipped: LearnedScreen, entry_training: Sequence[Item] = ()
-                  ) -> list[SetResult]:
-    """The held-out sets, scored by the rules alone and by the shipped screen (which never
-    trained on them); as served, each with an entry model trained on `entry_training` without
-    that set (none given: the shipped entry model)."""
-    rules = Engine(faq, safety=SafetyScreen.rules_only(), evidence=False)
-    combined = Engine(faq, safety=SafetyScreen(shipped), evidence=False)
-    d = shipped.decision_thresholds
-    entry_models: list[Evidence | None] = (
-        list(entry_models_without(entry_training, faq, [frozenset({p.stem}) for p in files]))
-        if entry_training else [None] * len(files))
-    results = []
-    for path, entries in zip(files, entry_models, strict=True):
-        served = Engine(faq, safety=SafetyScreen(shipped), evidence=entries)
-        items = items_of(path)
-        result = SetResult(path.stem, {"refer": d.refer, "caution": d.caution})
-        result.tallies["rules"] = tally_replies(items, lambda q: rules.ask(q).to_dict())
-        result.tallies["model"] = tally_model(score_with(shipped, items), d.refer,
-                                              d.caution)
-        result.tallies["combined"] = tally_replies(items, lambda q: combined.ask(q).to_dict())
-        result.tallies["served"] = tally_replies(
-            items, lambda q, engine=served: engine.ask(q).to_dict())
-        results.append(result)
-    return results
-
-
 HEADERS = ["safety recall", "safety Qs answered", "in scope right", "out of scope unanswered",
            "in scope to clinician"]
 
 
-def report(lowo: Sequence[SetResult], held_out: Sequence[SetResult]) -> str:
-    """The figures as Markdown: pooled leave-one-writer-out, the held-out sets, then per set."""
-    lines = [f"## Leave one writer out (pooled over {len(lowo)} sets)", "",
-             "| screen | " + " | ".join(HEADERS) + " |",
-             "|---" * (len(HEADERS) + 1) + "|"]
+def report(first: Sequence[SetResult], held_out: Sequence[SetResult]) -> str:
+    """The figures as Markdown: pooled over the first sets, pooled over the held-out sets,
+    then per set as served."""
     labels = {"rules": "rules alone (training: written on these sets)",
               "model": "model alone (held out)", "combined": "rules + model",
               "served": "rules + model + entry model (served)"}
-    for mode in MODES:
-        total = Tally()
-        for r in lowo:
-            total.add(r.tallies[mode])
-        lines.append(f"| {labels[mode]} | " + " | ".join(total.row()) + " |")
-    if held_out:
-        lines += ["", "## Held-out sets (the shipped screen never trained on them; each with an "
-                  "entry model trained without it)", "",
-                  "| set | screen | " + " | ".join(HEADERS) + " |",
-                  "|---" * (len(HEADERS) + 2) + "|"]
-        for r in held_out:
-            for mode in MODES:
-                lines.append(f"| {r.name} | {mode} | " + " | ".join(r.tallies[mode].row())
-                             + " |")
-    lines += ["", "## Per set, as served (held out)", "",
+    lines: list[str] = []
+    for title, group in ((f"Leave one writer out: the first {len(first)} sets", first),
+                         (f"Leave one writer out: the {len(held_out)} held-out sets "
+                          "(tests/eval/heldout/)", held_out)):
+        if not group:
+            continue
+        lines += [f"## {title}", "", "| screen | " + " | ".join(HEADERS) + " |",
+                  "|---" * (len(HEADERS) + 1) + "|"]
+        for mode in MODES:
+            total = Tally()
+            for r in group:
+                total.add(r.tallies[mode])
+            lines.append(f"| {labels[mode]} | " + " | ".join(total.row()) + " |")
+        lines.append("")
+    lines += ["## Per set, as served (held out)", "",
               "| set | refer / caution | " + " | ".join(HEADERS) + " |",
               "|---" * (len(HEADERS) + 2) + "|"]
-    for r in lowo:
+    for r in [*first, *held_out]:
         d = r.decision
         lines.append(f"| {r.name} | {d['refer']:.2f} / {d['caution']:.2f} | "
                      + " | ".join(r.tallies["served"].row()) + " |")

@@ -33,6 +33,11 @@ from faq_bot.core.safety.screen import (
 from faq_bot.core.safety.topics import DEPENDENCE, DOSING, INTERACTION, SPECIAL_POPULATION
 
 _WORDS = re.compile(r"\w+")
+# Thanks that asks nothing ("great, that settles the argument with my brother, thanks"): a
+# chat closing, which the model has read as a referral at 0.85. Whatever risk such a message
+# states in words is the rules' ("thanks, I'll take 10 g then").
+_THANKS = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate it|much appreciated|"
+                     r"gracias|obrigad[oa]|merci|danke)\b", re.IGNORECASE)
 
 # The verdicts' rule ids when the model decided (rules have their own ids in rules/*.yaml).
 MODEL_REFER = "model.refer"
@@ -105,6 +110,9 @@ class SafetyScreen:
         # situation still counts.
         if judgement.top in (DEPENDENCE, INTERACTION, DOSING) \
                 and about_dependence_in_general(question):
+            return True
+        if not (judgement.emergency and sounds_urgent(question)) \
+                and _THANKS.search(question) and "?" not in question:
             return True
         # Whether to involve a doctor ("should they be working with a doctor on it?") is the
         # article's own advice, and sleep trouble dated from a life event ("since the semester

@@ -21,6 +21,11 @@ def _kinds(engine: Engine, question: str) -> tuple[str, str | None]:
     ("¿Es peligroso el kratom según el artículo?", RISKS),
     ("Quais são os efeitos colaterais do kratom?", RISKS),
     ("Onde cresce a planta de kratom?", "Introduction"),
+    # the alkaloid as Italian spells it; German compounds of Kratom; "prouvé"
+    ("Che cosa fa la mitraginina nel cervello?", "Alkaloids: The Key Players"),
+    ("Welche Wirkstoffe enthalten Kratomblätter?", "Alkaloids: The Key Players"),
+    ("Est-ce prouvé scientifiquement que le kratom aide à dormir ?",
+     "The Future of Kratom Research"),
     ("Quelles souches de kratom sont les plus relaxantes ?", "Strain-Specific Effects"),
     ("Quelle est la conclusion de l'article sur le kratom ?",
      "Conclusion: Unlocking the Potential of Kratom for Better Sleep"),

@@ -373,20 +373,20 @@ _DISCLAIMERS = re.compile(
     r"(?:i\s+am\s+|i\s+m\s+)?(?:just|only|purely)\s+curious|out\s+of\s+curiosity)\b")
 
 
-def names_a_subject(message: str) -> bool:
-    """Whether the message names one of the article's subjects or a risk ("is any of that
-    proven?", "can it be habit forming?"), not only words that carry on ("relax, i won't sue
-    you", "come on, nobody will know")."""
-    text = normalise(message)
-    return bool(_SUBJECTS.search(text) or _TOPICS.search(text) or _RESEARCH.search(text))
-
-
 # The research, the risks and the side effects as a subject: "is any of that proven?", "are
 # scientists studying it?", "why does it cause dizziness then"
 _RESEARCH = re.compile(r"\b(?:scien\w*|stud(?:y|ies|ying|ied)|proven|proof|evidence|"
                        r"researchers?|trials?|habit\w*|safe\w*|side\s+effects?|downsides?|"
                        r"neurotransmitters?|section|nause\w*|dizz\w*|constipat\w*|appetite|"
                        r"tolerance|liver)\b")
+
+
+def names_a_subject(message: str) -> bool:
+    """Whether the message names one of the article's subjects or a risk ("is any of that
+    proven?", "can it be habit forming?"), not only words that carry on ("relax, i won't sue
+    you", "come on, nobody will know")."""
+    text = normalise(message)
+    return bool(_SUBJECTS.search(text) or _TOPICS.search(text) or _RESEARCH.search(text))
 
 
 def only_disclaims(message: str) -> bool:

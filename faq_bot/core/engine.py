@@ -52,11 +52,11 @@ def _every_word(word: str) -> bool:
     return True
 
 
-# The fallbacks that say why the FAQ does not answer (see scope.py).
 # Right after a refused question, an answer to a message naming no subject of its own stands
 # only at this confidence: the answers to such messages in the labelled conversations were at
 # 0.77 and above, the weak matches on words that only carry on at 0.40-0.62.
 CONFIDENT_IN_THREAD = 0.7
+# The fallbacks that say why the FAQ does not answer (see scope.py).
 _OUT_OF_SCOPE_REASONS = frozenset({"vendor", "legal", "provenance", "default"})
 # What ends an emergency thread among small talk: thanks or goodbye, not a bare "ok" or "hi".
 _THANKS_OR_BYE = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|cya)\b")
@@ -227,7 +227,7 @@ class Engine:
             # its own ("fine. why does it cause dizziness then?"), and a dosing or mixing
             # question in it is referred by its own words; one with nothing of its own ("I
             # won't hold you to it" after a story's dose was refused) is the instruction again.
-            if alone.kind == "answer" and self._stands_alone(question, alone):
+            if self._stands_alone(question, alone):
                 return alone
             if self._nothing_of_its_own(question, alone):
                 return self.replies.referral(topic, CONTINUED_THREAD)
@@ -244,12 +244,14 @@ class Engine:
             # its words match alone (the side effects entry knows "feel sick" too; the entry
             # model may place a bare "where does it say that?" on its own).
             return self.replies.referral(topic, CONTINUED_THREAD)
-        if alone.kind == "answer" and (asks_on_its_own(question) or (
-                not is_rejoinder(question) and self._stands_alone(question, alone))):
+        if alone.kind == "answer" and asks_on_its_own(question):
+            return alone
+        stands = self._stands_alone(question, alone)
+        if stands and not is_rejoinder(question):
             return alone
         if continues_referral(question):
             return self.replies.referral(topic, CONTINUED_THREAD)
-        if alone.kind == "answer" and self._stands_alone(question, alone):
+        if stands:
             return alone
         if self._nothing_of_its_own(question, alone):
             return self.replies.referral(topic, CONTINUED_THREAD)
@@ -260,6 +262,8 @@ class Engine:
         # (in its words or, for another language, in its glossary reading) or the match is
         # confident; a weak match on words that only carry on ("relax, i won't sue you" on
         # "relaxation" at 0.56) is the refused question again.
+        if alone.kind != "answer":
+            return False
         if alone.confidence >= CONFIDENT_IN_THREAD or names_a_subject(question):
             return True
         reading = english_reading(question, self.matcher.knows)

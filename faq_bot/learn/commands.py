@@ -71,7 +71,7 @@ def train_command(sets: Path | None, out: Path | None, check_only: bool,
         return ok, said
     faq = load_faq(bundled_data_dir())
     started = time.perf_counter()
-    entry_set = entry_items(sets)
+    entry_set = items  # the same items as the screen's (entry_items), loaded once
     entries, _ = train_entries(entry_set, faq)
     took = time.perf_counter() - started
     summary = (f"{entries['n_docs']} questions, {len(entries['classes']) - 1} entries, "

@@ -166,11 +166,14 @@ def test_a_value_yaml_cannot_build_is_named_with_its_file(line: str, faq_copy: P
     assert str(faq) in stderr, stderr
 
 
-def test_an_alias_bomb_is_refused_quickly(faq_copy: Path, tmp_path: Path) -> None:
+def test_an_alias_bomb_stops_the_start_with_a_clear_message(faq_copy: Path,
+                                                            tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 8)]
     (faq_copy / "faq.yaml").write_text("\n".join(lines) + "\nentries: *a7\n", encoding="utf-8")
-    # 9**8 strings once expanded; refused at once, it takes well under the 4 s given here.
-    status, stderr, port = start_on(faq_copy, tmp_path, timeout=4)
+    # That it is refused at the first alias, before any expansion, is test_loader's (in process,
+    # no clock); here the server must stop with the file named, on a shared machine's timing.
+    status, stderr, port = start_on(faq_copy, tmp_path)
     assert status != 0 and not listening(port)
     assert str(faq_copy / "faq.yaml") in stderr
+    assert "anchors and aliases" in stderr, stderr

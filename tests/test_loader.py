@@ -111,6 +111,26 @@ def test_read_yaml_refuses_a_repeated_key_at_its_line(tmp_path: Path) -> None:
     assert (info.value.file, info.value.line) == (file, 3)
 
 
+def test_read_yaml_refuses_an_alias_bomb_at_its_first_alias(tmp_path: Path) -> None:
+    # 9**8 strings if expanded; the refusal must come from the first repeated node, so the
+    # expansion never starts (a clock would be noisy on shared machines; the line is not).
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 8)]
+    file = tmp_path / "x.yaml"
+    file.write_text("\n".join(lines) + "\nentries: *a7\n", encoding="utf-8")
+    with pytest.raises(YamlError) as info:
+        read_yaml(file)
+    assert info.value.line == 1  # the anchored list that a1 repeats
+    assert "anchors and aliases" in info.value.message
+
+
+def test_read_yaml_refuses_even_a_single_alias(tmp_path: Path) -> None:
+    file = tmp_path / "x.yaml"
+    file.write_text("a: &x hello\nb: c\nd: *x\n", encoding="utf-8")
+    with pytest.raises(YamlError, match="anchors and aliases"):
+        read_yaml(file)
+
+
 def test_an_answer_names_help_lines_by_placeholder_filled_per_country(data_dir: Path) -> None:
     us = load_faq(data_dir, country="US").by_id["abuse-and-dependence"].answer
     gb = load_faq(data_dir, country="GB").by_id["abuse-and-dependence"].answer

@@ -181,6 +181,31 @@ def test_a_referral_thread_carries_on(engine: Engine, first: str, then: str) -> 
     assert replies[1][0] == "referral", then
 
 
+# The person of a referral spoken of again ("she", "him"), whatever the words answer alone;
+# leaving them out ("ok not for him then. ...") leaves the thread (session of 2026-12-07,
+# written for this test).
+@pytest.mark.parametrize(("first", "then"), [
+    ("would a red strain be ok for my grandfather? he's 88", "what side effects could he get?"),
+    ("my sister is breastfeeding, can she use kratom to sleep?", "is it less risky for her at "
+     "night?"),
+    ("my mom takes warfarin, can she try kratom?", "what are the risks for her then?"),
+])
+def test_the_person_of_a_referral_keeps_it_referred(engine: Engine, first: str,
+                                                    then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral"
+    assert replies[1][:3:2] == ("referral", CONTINUED_THREAD), then
+
+
+@pytest.mark.parametrize("then", [
+    "ok not for him then. what does the article say about serotonin?",
+    "never mind him, where does kratom grow?",
+])
+def test_leaving_the_person_out_leaves_the_referral(engine: Engine, then: str) -> None:
+    replies = converse(engine, "would a red strain be ok for my grandfather? he's 88", then)
+    assert replies[1][0] == "answer", then
+
+
 def test_a_referral_thread_persists_across_small_talk_and_fallbacks(engine: Engine) -> None:
     replies = converse(engine, "is kratom safe to use while pregnant?", "thanks",
                        "is kratom legal in texas?", "and later on?", "she's 3 months")

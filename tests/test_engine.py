@@ -85,6 +85,9 @@ CASES = [
     ("Thanks, that helps me explain it to my sister.", "smalltalk", "thanks"),
     ("ok bye, thanks for your help", "smalltalk", "goodbye"),
     ("meh, whatever. goodbye", "smalltalk", "goodbye"),
+    # letting the question go before the goodbye or the thanks
+    ("ok never mind. bye", "smalltalk", "goodbye"),
+    ("forget it, thanks anyway", "smalltalk", "thanks"),
     ("fine, thanks anyway", "smalltalk", "thanks"),
     ("fine whatever", "fallback", None),  # a shrug alone says neither
     # an acknowledgement or slang before thanks or bye, thanks with a statement of the asker's,

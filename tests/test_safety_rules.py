@@ -73,6 +73,7 @@ def test_every_word_list_is_used() -> None:
     ("two teaspoons ok?", screen.DOSE_AMOUNT),
     ("1 tspn or 2 tspn??", screen.MISSPELT_AMOUNT),
     ("is 3 capsuls too many", screen.MISSPELT_AMOUNT),
+    ("is 1 once of powder a lot", screen.MISSPELT_AMOUNT),
 ])
 def test_dose_amounts_are_decided_in_code_and_named(question: str, rule_id: str) -> None:
     verdict = assess(question)
@@ -81,7 +82,10 @@ def test_dose_amounts_are_decided_in_code_and_named(question: str, rule_id: str)
 
 
 @pytest.mark.parametrize("question", ["3 days off work, can kratom help me sleep?",
-                                      "I'm 30 years old, what is kratom?"])
+                                      "I'm 30 years old, what is kratom?",
+                                      # "once" after a number word is the adverb
+                                      "I had a red one once and slept well, why are reds "
+                                      "said to be calming?"])
 def test_numbers_that_are_not_amounts_are_no_dose(question: str) -> None:
     assert assess(question) is None
 

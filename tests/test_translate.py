@@ -116,6 +116,17 @@ def test_the_reading_keeps_the_faqs_own_words_and_drops_the_rest(engine: Engine)
     assert reading.split() == ["say", "article", "red", "borneo", "sleep"]
 
 
+def test_the_screens_reading_keeps_every_word_and_tells_a_short_question_alike(
+        engine: Engine) -> None:
+    # Too short to tell by function words, the language is told by its glossary words the FAQ
+    # does not use; the screen's reading, which keeps those too, is told the same way.
+    question = "Macht Kratom abhängig wie Xanax?"
+    faq_reading = english_reading(question, engine.matcher.knows)
+    screen_reading = english_reading(question, engine.matcher.knows, keep_every_word=True)
+    assert faq_reading is not None and "xanax" not in faq_reading.split()
+    assert screen_reading is not None and "xanax" in screen_reading.split()
+
+
 @pytest.mark.parametrize("question", [
     "what does the article say about red vein kratom?",  # English: no reading
     "is kratom a gift from nature or a drug?",  # "Gift" is German, but this is English

@@ -231,7 +231,9 @@ _RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+|vale|bue
                      # "andere Frage:", "otra pregunta", "outra pergunta", "autre question"
                      r"andere\s+frage|neue\s+frage|otra\s+pregunta|outra\s+pergunta|"
                      r"autre\s+question|nouvelle\s+question|"
-                     r"another\s+question|other\s+question)\b")
+                     r"another\s+question|other\s+question|"
+                     # declining for the person just discussed: "ok not for him then. does it..."
+                     r"not\s+for\s+(?:him|her|me|them|us)(?:\s+then)?(?=\W|$))")
 
 
 def starts_afresh(message: str) -> bool:
@@ -540,6 +542,18 @@ _FILLERS = re.compile(r"^(?:(?:ok(?:ay)?|k|fine|alright|all\s+right|lol|haha|so|
 # (_TOPICS).
 _QUESTION_START = re.compile(r"^(?:how|what|why|where|which|who|is|are|does|do|can|could|was|"
                              r"were|has|have|did|will|would)\b(?!\s+(?:about|if)\b)")
+
+
+# A third person: after a referral about someone's situation ("would red bali be okay for my
+# grandmother? she's 85"), "she" or "him" is that person again.
+_THIRD_PERSON = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b")
+
+
+def speaks_of_the_person(message: str) -> bool:
+    """Whether, after a referral, the message speaks of a third person ("what side effects
+    should she watch for?", "is it any safer for him at night?"): the person of that referral,
+    unless it says it leaves the question ("never mind", "ok not for him then. ...")."""
+    return not starts_afresh(message) and bool(_THIRD_PERSON.search(normalise(message)))
 
 
 def asks_on_its_own(message: str) -> bool:

@@ -26,6 +26,7 @@ from faq_bot.core.conversation import (
     points_back,
     presses_the_question,
     read_with,
+    speaks_of_the_person,
     starts_afresh,
 )
 from faq_bot.core.evidence import Evidence, model_text
@@ -46,10 +47,6 @@ from faq_bot.core.translate import english_reading
 MAX_QUESTION_CHARS = 500
 # The rule id of a referral or emergency reply given because the conversation's thread was one.
 CONTINUED_THREAD = "conversation.thread"
-
-
-def _every_word(word: str) -> bool:
-    return True
 
 
 # Right after a refused question, an answer to a message naming no subject of its own stands
@@ -246,6 +243,10 @@ class Engine:
             return self.replies.referral(topic, CONTINUED_THREAD)
         if alone.kind == "answer" and asks_on_its_own(question):
             return alone
+        if speaks_of_the_person(question):
+            # "what side effects should she watch for?" after a referral about a grandmother
+            # of 85: the same person's situation, whatever its words answer alone.
+            return self.replies.referral(topic, CONTINUED_THREAD)
         stands = self._stands_alone(question, alone)
         if stands and not is_rejoinder(question):
             return alone
@@ -311,7 +312,12 @@ class Engine:
             # rules read English word order ("how much should I", dose as the article's subject),
             # which a word-by-word reading does not keep, and the language's own dosing rules
             # have screened the question as written.
-            read = self.safety.screen(english_reading(question, _every_word) or reading)
+            # (The language is told as for the reading itself: with every word counted as the
+            # FAQ's, a short question's language, told by its glossary words the FAQ does not
+            # use, would not be told at all, and "crea" would drop out of "¿El kratom crea
+            # adicción?".)
+            read = self.safety.screen(
+                english_reading(question, self.matcher.knows, keep_every_word=True) or reading)
             if read.verdict is not None and read.verdict.topic == DOSING:
                 read = Screening(None, read.caution, read.judgement)
             if read.verdict is not None:

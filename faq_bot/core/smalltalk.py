@@ -67,6 +67,8 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "bientot", "à", "bahut", "bohot", "et", "y", "e",
                  # A shrug before a goodbye or thanks: "whatever, bye", "fine, thanks anyway".
                  "whatever", "fine", "anyway", "anyways", "meh", "nvm",
+                 # or letting the question go first: "ok never mind. bye", "forget it, thanks"
+                 "never", "mind", "nevermind", "forget",
                  # An acknowledgement before thanks: "ok good to know, thanks", "makes sense,
                  # cheers", "got it, that clears it up, thanks".
                  "to", "know", "makes", "sense", "noted", "understood", "got", "gotcha", "i",

@@ -72,10 +72,13 @@ def glossary(lang: str) -> dict[tuple[str, ...], str]:
     return parse_glossary(path.read_text(encoding="utf-8"), f"faq_bot/core/glossary/{name}")
 
 
-def english_reading(question: str, known: Callable[[str], bool]) -> str | None:
+def english_reading(question: str, known: Callable[[str], bool],
+                    keep_every_word: bool = False) -> str | None:
     """The question's English reading when it is recognisably in a language with a glossary
     and at least one of its words is in it; else None. `known(word)` says whether the FAQ
-    uses a word, which is then kept as written."""
+    uses a word, which is then kept as written; with `keep_every_word` (the reading the safety
+    screen reads) every word the glossary does not know is kept, while the language is still
+    told the same way."""
     tokens = words(question)
     guess = language_guess(question)
     lang = guess if guess != "en" else None
@@ -105,7 +108,7 @@ def english_reading(question: str, known: Callable[[str], bool]) -> str | None:
                 break
         else:
             token = tokens[i]
-            if token not in skip and len(token) > 2 and known(token):
+            if token not in skip and len(token) > 2 and (keep_every_word or known(token)):
                 out.append(token)
             i += 1
     return " ".join(out) if found else None

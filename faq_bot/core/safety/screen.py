@@ -85,6 +85,9 @@ _NOT_UNITS = frozenset({"year", "years", "yrs", "old", "hours", "hour", "days", 
                         # Function words a unit's typo away ("at 3, does it help", "around 4,
                         # can it"): a clock time before them is not an amount.
                         "does", "can", "cant", "will", "wont"})
+# After a number written as a word, "once" is the adverb ("I tried a green one once"), not
+# "ounce" misspelt; after digits ("1 once") it is still read as the unit.
+_ADVERBS_AFTER_A_NUMBER_WORD = frozenset({"once"})
 _NUMBER_THEN_WORD = re.compile(
     r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|half|a few|a couple)"
     r" ?([a-z]{2,12})\b"
@@ -397,6 +400,8 @@ class Screen:
         for match in _NUMBER_THEN_WORD.finditer(text):
             word = match.group(1)
             if len(word) < 3 or word in _NOT_UNITS:
+                continue
+            if word in _ADVERBS_AFTER_A_NUMBER_WORD and not match.group(0)[0].isdigit():
                 continue
             limit = 1 if len(word) <= 6 else 2
             hit = extractOne(word, self._units, scorer=DamerauLevenshtein.distance,

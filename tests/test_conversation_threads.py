@@ -206,6 +206,27 @@ def test_leaving_the_person_out_leaves_the_referral(engine: Engine, then: str) -
     assert replies[1][0] == "answer", then
 
 
+# A detail about the asker or the person asked about, right after an answer about kratom, is
+# screened with the question answered (session of 2026-12-07, written for this test).
+@pytest.mark.parametrize(("first", "then", "topic"), [
+    ("my wife says kratom helps her unwind at night. what does it do?", "she's on warfarin",
+     "interaction"),
+    ("what is kratom?", "my dad is 82", "special_population"),
+])
+def test_a_detail_after_an_answer_is_read_with_it(engine: Engine, first: str, then: str,
+                                                  topic: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "answer"
+    assert replies[1][:2] == ("referral", topic), then
+
+
+def test_forgetting_the_person_leaves_the_referral(engine: Engine) -> None:
+    replies = converse(engine, "can my mom use kratom? she's 80",
+                       "ok forget her. what are the side effects of kratom in general?")
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "answer"
+
+
 def test_a_referral_thread_persists_across_small_talk_and_fallbacks(engine: Engine) -> None:
     replies = converse(engine, "is kratom safe to use while pregnant?", "thanks",
                        "is kratom legal in texas?", "and later on?", "she's 3 months")

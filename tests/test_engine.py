@@ -167,6 +167,20 @@ CASES = [
     # kratom weighed against another remedy: the article compares it with nothing
     ("is kratom gentler than valerian root for insomnia?", "fallback", None),
     ("kratom compared to chamomile, which is better for sleep?", "fallback", None),
+    # other herbs and drugs taken for sleep, asked about on their own (session of 2026-12-07,
+    # written for this test)
+    ("does kava help you relax at night?", "fallback", None),
+    ("is phenibut a good sleep aid?", "fallback", None),
+    # uses the article never mentions, whatever the strain
+    ("is white maeng da good for studying?", "fallback", None),
+    # sellers as the source of a claim, and work as the place someone heard of it
+    ("is it proven that red veins calm you, or is that only what vendors claim?", "answer",
+     "why-red-strains-are-more-sedating"),
+    ("a colleague at work mentioned kratom; what is it, according to the article?", "answer",
+     "what-is-kratom"),
+    ("which sellers have the best red bali?", "fallback", "vendor"),
+    # kratom spelt as heard
+    ("what is cratom exactly?", "answer", "what-is-kratom"),
     ("i'm nursing my baby, will kratom get into my milk", "referral", "special_population"),
     # nursing as a job or a subject is not breastfeeding
     ("nursing student here, which receptors do the alkaloids bind to?", "answer",

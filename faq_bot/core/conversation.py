@@ -217,7 +217,8 @@ _POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|
                        r"there|one|ones|same|such|more|instead|else|either|others)\b")
 # The article's own subjects, and with them the words that give a short message a subject of
 # its own: a message naming one of the latter can be read on its own.
-_ARTICLE_SUBJECTS = (r"kratom|kratum|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
+_ARTICLE_SUBJECTS = (r"kratom|kratum|cratom|cratum|kratem|kratam|mitragyn\w*|7\s*oh|"
+                     r"hydroxymitragynine|alkaloids?|opioids?|"
                      r"strains?|bali|borneo|maeng|article|study|studies|research|melatonin|"
                      r"dopamine|serotonin|receptors?|fda|cdc|authorit\w+")
 _SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|red|green|white|sleep\w*|insomnia)\b")
@@ -227,6 +228,8 @@ _RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+|vale|bue
                      r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that)|new\s+question|"
                      # "fine, forget the amount, why is red better?", "forget about dosing"
                      r"forget\s+(?:about\s+)?(?:the|my|that)\s+\w+|forget\s+about\s+\w+|"
+                     # "ok forget her. what are the side effects in general?"
+                     r"forget\s+(?:her|him|them)\b|"
                      r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
                      # "andere Frage:", "otra pregunta", "outra pergunta", "autre question"
                      r"andere\s+frage|neue\s+frage|otra\s+pregunta|outra\s+pergunta|"

@@ -17,6 +17,7 @@ from faq_bot.core.conversation import (
     continues_referral,
     is_acknowledgement,
     is_bare_rejoinder,
+    is_detail,
     is_follow_on,
     is_rejoinder,
     leaves_emergency,
@@ -153,6 +154,15 @@ class Engine:
                 # the conversation says what it is about. Screened again with the previous turn.
                 together = self._decide(read_with(entry.question, question))
                 if together.kind in ("answer", "referral", "emergency"):
+                    return together
+            if entry is not None and alone.kind in ("fallback", "clarify") \
+                    and is_detail(question):
+                # "he's on blood thinners" right after an answer about kratom: a detail about
+                # the asker or the person asked about, which says nothing of kratom itself and
+                # is screened with the previous question ("my husband says kratom helps him
+                # sleep. how does it work?" answered, then this: a mixing question).
+                together = self._decide(read_with(entry.question, question))
+                if together.kind in ("referral", "emergency"):
                     return together
             return alone
         if entry is None:

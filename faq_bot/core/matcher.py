@@ -106,6 +106,8 @@ SYNONYMS = {
     # too short to be stemmed, but the colours' plurals ("are reds better than greens?")
     "reds": "red",
     "kratum": "kratom", "kratoms": "kratom", "ketum": "kratom", "kratum's": "kratom",
+    # spelt as heard, with a c or a vowel changed (the typo corrector keeps the first letter)
+    "cratom": "kratom", "cratum": "kratom", "kratem": "kratom", "kratam": "kratom",
     "mitragyna": "kratom", "speciosa": "kratom",
     "sleepy": "sleep", "sleeping": "sleep", "slept": "sleep", "asleep": "sleep", "drowsy": "sleep",
     "insomnia": "sleep", "rest": "sleep", "sleepless": "sleep",

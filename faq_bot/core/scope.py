@@ -7,8 +7,9 @@ import re
 
 from faq_bot.core.normalize import normalise
 
+# Sellers as the source of a claim ("or is that just what sellers say?") are not buying.
 _VENDOR = re.compile(
-    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|vendor|vendors|seller|sellers|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
+    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|(?:vendor|vendors|seller|sellers)(?! (?:say|says|said|claim|claims|claimed|tell|tells|told|promise|promises|promised|advertise|advertises|hype|hypes|push|pushes|make it sound)\b)|supplier|suppliers|brand|brands|retailer|dealer|source for|get (?:it|kratom|some) (?:from|online|near)|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
     r"|\bwhere (?:can|do|should|to) (?:i |you |one )?(?:get|find|buy|order)\b"
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
     # Buying, selling and prices in the other languages the service reads, whether or not the
@@ -24,7 +25,10 @@ _LEGAL = re.compile(
 )
 # Topics near the article's words that it does not cover; listed so they never match an entry.
 _UNCOVERED = re.compile(
-    r"\b(?:employer|employers|my boss|workplace|my job|at work|(?:will|would|could|can|might|do|does) (?:my \w+|they|anyone|anybody|someone|somebody|people|the \w+|he|she|work) find out|drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it|one)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot|in (?:my|our|a|the) (?:garden|yard|backyard|greenhouse|balcony))|how (?:is|are) (?:the |kratom )*(?:powder|capsules?|extracts?|tinctures?) (?:made|produced|processed|manufactured)\b|(?:processing|manufactur\w*) (?:of )?(?:the )?(?:kratom|leaves|powder)\b|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest(?!iga)\w*|recipe|pets?|dogs?|cats?|horses?|"
+    r"\b(?:employer|employers|my boss|workplace|my job|(?:will|would|could|can|might|do|does) (?:my \w+|they|anyone|anybody|someone|somebody|people|the \w+|he|she|work) find out|drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it|one)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot|in (?:my|our|a|the) (?:garden|yard|backyard|greenhouse|balcony))|how (?:is|are) (?:the |kratom )*(?:powder|capsules?|extracts?|tinctures?) (?:made|produced|processed|manufactured)\b|(?:processing|manufactur\w*) (?:of )?(?:the )?(?:kratom|leaves|powder)\b|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest(?!iga)\w*|recipe|pets?|dogs?|cats?|horses?|"
+    # Uses the article never mentions: focus, productivity, studying, workouts.
+    r"(?:good|better|best|great|used|use it|take it) for (?:my )?(?:focus|focusing|concentration|concentrating|productivity|studying|workouts?|the gym|pre ?workout)|"
+    r"help\w* (?:me |you )?(?:with )?(?:my )?(?:focus|concentration|productivity|studying)\b|"
     # Everyday subjects no entry touches: the weather, sports, the news.
     r"weather|forecast|rain|raining|snow|snowing|sunny|temperature outside|"
     r"(?:football|soccer|baseball|basketball|cricket) (?:score|game|match)|election)\b"
@@ -33,7 +37,11 @@ _UNCOVERED = re.compile(
 
 # Other remedies asked about on their own: the article covers kratom only.
 _REMEDIES = (
-    r"(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)"
+    r"(?:magnesium|ashwagandha|valerian|chamomile|lavender|cbd|thc|weed|cannabis|marijuana|benadryl|zzzquil|nyquil|unisom|trazodone|ambien|zolpidem|lunesta|passionflower|"
+    # other herbs and drugs people take for sleep or calm, kratom's neighbours on forums
+    r"kava|kava kava|phenibut|kanna|blue lotus|skullcap|hops|california poppy|mugwort|"
+    r"doxylamine|diphenhydramine|hydroxyzine|quetiapine|seroquel|mirtazapine|gabapentin|"
+    r"lemon balm|glycine|gaba|l theanine|theanine|5 htp|tart cherry|sleeping pills?|sleep meds|alcohol|drinking|booze|coffee|caffeine|melatonin (?:a |an )?(?:gummies|supplements?|pills?|tablets?|work|works|help|helps|good|safe|effective|better|best|dose|dosage)|white noise|brown noise|tv|television|the tv on|lights on|pink noise|mattress\w*|pillows?|naps?|napping|blue light|screens?|phone|sleep hygiene|sleep trackers?|sleep apps?|apps?|podcasts?|books?|documentar\w*|youtube|videos?|movies?|cbt ?i|meditation|yoga|exercise|weighted blankets?|earplugs?|sleep mask|sleep schedule|bedtime routine)"
 )
 _OTHER_REMEDY = re.compile(rf"\b{_REMEDIES}\b")
 # Kratom weighed against another remedy ("is it better than valerian root?", "kratom or
@@ -56,7 +64,7 @@ _SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the 
 
 # Kratom or the article named: "Podcast prep: how does the article explain low and high
 # doses?" is about the article, whatever else it names.
-_KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|ketum|mitragyn\w*|hydroxymitragynine|"
+_KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|cratom|cratum|kratem|kratam|ketum|mitragyn\w*|hydroxymitragynine|"
                                 r"7 ?oh|alkaloids?|article|author)\b")
 
 
@@ -64,7 +72,7 @@ _KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|ketum|mitragyn\w*|hydroxymi
 # for kratom), a question about sleep in general is not one the article answers: "how many hours
 # of sleep do adults need", "what is a body clock". It must not catch "does it help you sleep".
 DOMAIN = re.compile(
-    r"\b(?:kratom|kratum|kratem|ketum|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
+    r"\b(?:kratom|kratum|cratom|cratum|kratem|kratam|ketum|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
     r"hydroxymitragynine|alkaloids?|strains?|veins?|maeng da|bali|borneo|thai|malay|indo|leaf|"
     r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b"
     # The article's claimed mechanism named as a thing of its own ("the melatonin effect", "the

@@ -392,6 +392,25 @@ def test_a_follow_on_is_read_with_the_previous_answer(engine: Engine) -> None:
                     )[1][:2] == ("answer", "green-and-white-vs-red")
 
 
+# A message that points back and names no subject of its own is the previous question's
+# follow-up, even where its words alone match another entry a little better; and sleep asked
+# about with a pointer ("those") is about the conversation's subject, not sleep in general
+# (session of 2026-12-07, written for this test).
+@pytest.mark.parametrize(("first", "then", "entry"), [
+    ("which alkaloids are in kratom?", "what do they do to the body then?",
+     "kratom-alkaloids"),
+    ("which alkaloids are in kratom?", "how would those help someone fall asleep?",
+     "kratom-alkaloids"),
+])
+def test_a_pointer_without_a_subject_is_the_previous_questions_follow_up(
+        engine: Engine, first: str, then: str, entry: str) -> None:
+    assert converse(engine, first, then)[1][:2] == ("answer", entry)
+
+
+def test_sleep_in_general_after_an_answer_stays_out_of_scope(engine: Engine) -> None:
+    assert converse(engine, "what is kratom?", "how do i fall asleep faster?")[1][0] == "fallback"
+
+
 @pytest.mark.parametrize(("first", "then", "reason"), [
     ("what does the article say about red vein kratom?", "waar kan ik dat kopen in Nederland?",
      "vendor"),

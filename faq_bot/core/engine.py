@@ -40,7 +40,13 @@ from faq_bot.core.replies import Reply, ReplyBuilder, new_id
 from faq_bot.core.safety.screen import Verdict
 from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING, INJECTION
-from faq_bot.core.scope import DOMAIN, MODEL_DOMAIN, names_uncovered_topic, out_of_scope_reason
+from faq_bot.core.scope import (
+    DOMAIN,
+    MODEL_DOMAIN,
+    names_uncovered_topic,
+    out_of_scope_by_its_words,
+    out_of_scope_reason,
+)
 from faq_bot.core.sentences import question_sentences
 from faq_bot.core.smalltalk import only_small_talk_words, smalltalk_intent
 from faq_bot.core.translate import english_reading
@@ -168,7 +174,8 @@ class Engine:
         if entry is None:
             return alone
         if alone.kind == "fallback" and not is_rejoinder(question) \
-                and out_of_scope_reason(question) is not None:
+                and (out_of_scope_by_its_words(question) if points_back(question)
+                     else out_of_scope_reason(question)) is not None:
             # "will it rain tomorrow lol" points back with "it", but its own words say it is
             # about something else: read with the previous question it would match on that.
             # ("what does melatonin do again?" leans on the previous turn: read with it.)
@@ -200,7 +207,8 @@ class Engine:
             return own
         if together.kind == "answer" and (alone.kind != "answer" or is_bare_rejoinder(question)
                                           or (points_back(question)
-                                              and together.confidence >= alone.confidence)):
+                                              and (together.confidence >= alone.confidence
+                                                   or not names_a_subject(question)))):
             return together
         return alone
 

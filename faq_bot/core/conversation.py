@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from faq_bot.core.normalize import normalise
+from faq_bot.core.normalize import KRATOM_NAMES, normalise
 
 TOKEN_VERSION = 1
 DEFAULT_TTL_SECONDS = 30 * 60
@@ -217,8 +217,7 @@ _POINTERS = re.compile(r"\b(?:it|its|it's|that|those|these|this|them|they|their|
                        r"there|one|ones|same|such|more|instead|else|either|others)\b")
 # The article's own subjects, and with them the words that give a short message a subject of
 # its own: a message naming one of the latter can be read on its own.
-_ARTICLE_SUBJECTS = (r"kratom|kratum|cratom|cratum|kratem|kratam|mitragyn\w*|7\s*oh|"
-                     r"hydroxymitragynine|alkaloids?|opioids?|"
+_ARTICLE_SUBJECTS = (rf"{KRATOM_NAMES}|mitragyn\w*|7\s*oh|hydroxymitragynine|alkaloids?|opioids?|"
                      r"strains?|bali|borneo|maeng|article|study|studies|research|melatonin|"
                      r"dopamine|serotonin|receptors?|fda|cdc|authorit\w+")
 _SUBJECTS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|red|green|white|sleep\w*|insomnia)\b")

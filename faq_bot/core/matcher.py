@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from faq_bot.core.faq.model import Entry
-from faq_bot.core.normalize import normalise
+from faq_bot.core.normalize import KRATOM_SPELLINGS, normalise
 
 STOPWORDS = frozenset(
     """
@@ -105,9 +105,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 SYNONYMS = {
     # too short to be stemmed, but the colours' plurals ("are reds better than greens?")
     "reds": "red",
-    "kratum": "kratom", "kratoms": "kratom", "ketum": "kratom", "kratum's": "kratom",
-    # spelt as heard, with a c or a vowel changed (the typo corrector keeps the first letter)
-    "cratom": "kratom", "cratum": "kratom", "kratem": "kratom", "kratam": "kratom",
+    # its other spellings (the typo corrector keeps the first letter: "cratom" needs this)
+    **dict.fromkeys(KRATOM_SPELLINGS, "kratom"), "kratoms": "kratom", "kratum's": "kratom",
     "mitragyna": "kratom", "speciosa": "kratom",
     "sleepy": "sleep", "sleeping": "sleep", "slept": "sleep", "asleep": "sleep", "drowsy": "sleep",
     "insomnia": "sleep", "rest": "sleep", "sleepless": "sleep",

@@ -10,6 +10,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Kratom and the other ways people write it (a local name; spellings as heard): the matcher
+# reads each as "kratom", and the scope and conversation rules take each for kratom named.
+KRATOM_SPELLINGS = ("kratum", "cratom", "cratum", "kratem", "kratam", "ketum")
+KRATOM_NAMES = "|".join(("kratom", *KRATOM_SPELLINGS))
+
 # Zero-width and bidi marks are stripped: they can split a word ("do\u200bse") and hide it
 # from the detectors.
 _INVISIBLE = dict.fromkeys(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from faq_bot.core.normalize import normalise
+from faq_bot.core.normalize import KRATOM_NAMES, normalise
 
 # Sellers as the source of a claim ("or is that just what sellers say?") are not buying.
 _VENDOR = re.compile(
@@ -64,7 +64,7 @@ _SCIENTIFIC_NAME = re.compile(r"\bwho (?:wrote|writes|authored|published|is the 
 
 # Kratom or the article named: "Podcast prep: how does the article explain low and high
 # doses?" is about the article, whatever else it names.
-_KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|cratom|cratum|kratem|kratam|ketum|mitragyn\w*|hydroxymitragynine|"
+_KRATOM_OR_ARTICLE = re.compile(rf"\b(?:{KRATOM_NAMES}|mitragyn\w*|hydroxymitragynine|"
                                 r"7 ?oh|alkaloids?|article|author)\b")
 
 
@@ -72,7 +72,7 @@ _KRATOM_OR_ARTICLE = re.compile(r"\b(?:kratom|kratum|cratom|cratum|kratem|kratam
 # for kratom), a question about sleep in general is not one the article answers: "how many hours
 # of sleep do adults need", "what is a body clock". It must not catch "does it help you sleep".
 DOMAIN = re.compile(
-    r"\b(?:kratom|kratum|cratom|cratum|kratem|kratam|ketum|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
+    rf"\b(?:{KRATOM_NAMES}|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
     r"hydroxymitragynine|alkaloids?|strains?|veins?|maeng da|bali|borneo|thai|malay|indo|leaf|"
     r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b"
     # The article's claimed mechanism named as a thing of its own ("the melatonin effect", "the

@@ -22,6 +22,9 @@ from faq_bot.core.conversation import (
     ConversationTokens,
     Turn,
     advance,
+    asks_if_proven,
+    asks_in_general,
+    asks_in_general_abroad,
     asks_on_its_own,
     continues_referral,
     is_acknowledgement,
@@ -275,6 +278,94 @@ def test_wording_that_asks_on_its_own(message: str) -> None:
 ])
 def test_wording_that_does_not_ask_on_its_own(message: str) -> None:
     assert not asks_on_its_own(message)
+
+
+# A question said of everyone, or of the research, after a referral: the article's subject for
+# everyone, not the case refused (session of 2026-12-07, evening; written for this test).
+@pytest.mark.parametrize(("first", "then"), [
+    ("my wife is pregnant, can she use kratom?", "ok. what are kratom's risks in general?"),
+    ("can I take kratom with my blood pressure pills?", "fine, what side effects do people "
+                                                        "generally get?"),
+    (DOSING, "ok, so are scientists studying it long term?"),
+    ("¿puedo tomar kratom si tengo diabetes?", "vale, ¿y qué se investiga sobre el kratom en "
+                                               "general?"),
+    ("posso tomar kratom com cerveja?", "ok, e quais são os efeitos colaterais em geral?"),
+    # dose words set aside before a question of another kind
+    (DOSING, "ok forget the dosage, what are the main alkaloids?"),
+])
+def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
+                                                   then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "answer", then
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    ("can I take kratom with my sertraline?", "and in general with alcohol?"),
+    ("my wife is pregnant, can she use kratom?", "is it generally ok for her though?"),
+    ("my wife is pregnant, can she use kratom?", "what do people in her situation do?"),
+    ("posso tomar kratom com cerveja?", "e em geral com vinho?"),
+    ("¿puedo darle kratom a mi madre de 85 años?", "¿y en general para ella?"),
+    (DOSING, "in general, how much do people take?"),
+])
+def test_a_case_said_in_general_stays_referred(engine: Engine, first: str, then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "referral", then
+
+
+@pytest.mark.parametrize("message", [
+    "ok, and the overall risks?", "what do people usually feel as side effects?",
+    "what should everyone know about its risks in general?"])
+def test_wording_that_asks_in_general(message: str) -> None:
+    assert asks_in_general(message)
+
+
+@pytest.mark.parametrize("message", [
+    "and the risks for her in general?",  # a person
+    "in general, what about with alcohol?",  # a case: with something
+    "what do people on antidepressants notice?",  # people with a qualifier
+    "is 2 generally too much?",  # a number
+    "and the side effects?",  # nothing says everyone
+])
+def test_wording_that_does_not_ask_in_general(message: str) -> None:
+    assert not asks_in_general(message)
+
+
+@pytest.mark.parametrize(("message", "general"), [
+    ("y en general, ¿qué riesgos tiene?", True),
+    ("was wird gerade dazu erforscht?", True),
+    ("e em geral, com cerveja?", False),
+    ("et pour lui, en général ?", False),
+    ("y si tengo 16, en general?", False),
+])
+def test_other_languages_asking_in_general(message: str, general: bool) -> None:
+    assert asks_in_general_abroad(message) is general
+
+
+# "Is that proven?" after an answer asks what research has shown: the research section,
+# whichever answer came before; so does its reading in another language.
+@pytest.mark.parametrize(("first", "then"), [
+    ("how does kratom affect serotonin?", "has that been proven though?"),
+    ("why are red strains more sedating?", "is there evidence for that or is it a theory?"),
+    ("what does mitragynine do?", "¿está demostrado eso?"),
+    ("what does mitragynine do?", "ist das nachgewiesen?"),
+])
+def test_asking_if_it_is_proven_gets_the_research_answer(engine: Engine, faq: Any, first: str,
+                                                         then: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "answer"
+    research = {e.id for e in faq.entries if e.section == "The Future of Kratom Research"}
+    assert replies[1][0] == "answer" and replies[1][1] in research, then
+
+
+@pytest.mark.parametrize(("message", "proven"), [
+    ("is that proven?", True), ("does research back that up?", True), ("proven", True),
+    ("is it proven that kratom helps sleep?", True),
+    ("what are the side effects?", False), ("how does that work?", False),
+])
+def test_wording_that_asks_if_it_is_proven(message: str, proven: bool) -> None:
+    assert asks_if_proven(message) is proven
 
 
 def test_ok_never_mind_starts_afresh_and_the_next_question_is_answered(engine: Engine) -> None:

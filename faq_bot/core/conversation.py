@@ -229,6 +229,8 @@ _RESETS = re.compile(r"^(?:(?:ok(?:ay)?|oh|ah|alright|fine|well|so|hmm+|vale|bue
                      r"forget\s+(?:about\s+)?(?:the|my|that)\s+\w+|forget\s+about\s+\w+|"
                      # "ok forget her. what are the side effects in general?"
                      r"forget\s+(?:her|him|them)\b|"
+                     # "ok forget amounts, why do red strains sedate more?", "forget dosing"
+                     r"forget\s+(?:amounts?|doses?|dosing|dosage|numbers?|grams?|quantit(?:y|ies))\b|"
                      r"different\s+question|unrelated|changing\s+the\s+subject|anyway|"
                      # "andere Frage:", "otra pregunta", "outra pergunta", "autre question"
                      r"andere\s+frage|neue\s+frage|otra\s+pregunta|outra\s+pergunta|"
@@ -380,7 +382,8 @@ _DISCLAIMERS = re.compile(
 # The research, the risks and the side effects as a subject: "is any of that proven?", "are
 # scientists studying it?", "why does it cause dizziness then"
 _RESEARCH = re.compile(r"\b(?:scien\w*|stud(?:y|ies|ying|ied)|proven|proof|evidence|"
-                       r"researchers?|trials?|habit\w*|safe\w*|side\s+effects?|downsides?|"
+                       r"research(?:ers?|ed|ing)?|trials?|long\s+term|unknowns?|habit\w*|safe\w*|"
+                       r"side\s+effects?|downsides?|"
                        r"neurotransmitters?|section|nause\w*|dizz\w*|constipat\w*|appetite|"
                        r"tolerance|liver)\b")
 
@@ -402,6 +405,22 @@ def only_disclaims(message: str) -> bool:
         return False
     rest = _DISCLAIMERS.sub(" ", text)
     return not (_SUBJECTS.search(rest) or _TOPICS.search(rest))
+
+
+# Asking whether what was just said is proven: "is that proven?", "does the research back that
+# up?", "is that actually proven or just a theory?", the reading "proven" of "¿eso está
+# comprobado?". What research has shown is the article's research section, whichever answer
+# came before (as the conversations' writers label it, 27 turns of 32).
+_PROOF = re.compile(r"\b(?:proven|proved|proof|evidence|backed|scientifically|theory|"
+                    r"back\s+(?:that|it|this|any\s+of\s+that)\s+up|"
+                    r"(?:studies|research)\s+(?:show|say|back|support)\w*)\b")
+
+
+def asks_if_proven(message: str) -> bool:
+    """Whether the message asks if what was just said is proven ("is that proven?", "does the
+    research back that up?"), pointing back or in three words or fewer."""
+    text = normalise(message)
+    return bool(_PROOF.search(text)) and (points_back(message) or len(text.split()) <= 3)
 
 
 def names_own_subject(message: str, previous_question: str) -> bool:
@@ -568,8 +587,64 @@ def asks_on_its_own(message: str) -> bool:
     "what if my wife takes kratom too?" stay in the thread."""
     text = _FILLERS.sub("", normalise(message))
     return (bool(_QUESTION_START.match(text)) and not _LEADS.match(text)
-            and len(text.split()) >= 5 and bool(_TOPICS.search(text))
+            and len(text.split()) >= 5
+            and bool(_TOPICS.search(text) or _STUDIED.search(text))
             and not _PEOPLE.search(text))
+
+
+# Research as a question's own subject: "is anyone studying long-term effects?".
+_STUDIED = re.compile(r"\b(?:stud(?:y|ies|ying|ied)|research\w*|scientists?|trials?|"
+                      r"long\s+term|unknowns?)\b")
+# A question saying it asks about everyone, not the person or the case just refused: "ok, and
+# the general risks?", "what are the usual side effects in general?", "what should people be
+# careful about with it?", "e quais os riscos no geral?". People with a qualifier ("people on
+# antidepressants", "people who are pregnant") are a case, not everyone.
+_IN_GENERAL = re.compile(
+    r"\b(?:in\s+general|general|generally|overall|in\s+most\s+people|for\s+(?:most\s+)?"
+    r"(?:people|everyone|anyone|users)|"
+    r"(?:people|users|everyone|anyone)(?!\s+(?:with|on|who|that|taking|over|under|like|in|"
+    r"at|during|while|if|when|after|before|having|using|mixing)\b)|"
+    r"no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|allgemein|"
+    r"in\s+generale|in\s+het\s+algemeen|algemeen)\b")
+
+
+_CAUTION = re.compile(r"\b(?:careful|caution|watch\s+out|look\s+out|aware|know\s+about)\b")
+# The same in the other languages the service reads, said of everyone or of the research
+# ("y en general, ¿qué riesgos tiene?", "was wird gerade erforscht?"), and the words that make
+# such a message a case after all: a person (the Portuguese "ele" is kratom too, but also him),
+# a "with" or an "if", a number. (Not "se": the Spanish one is no "if".)
+_FOREIGN_GENERAL = re.compile(
+    r"\b(?:no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|allgemein|"
+    r"in\s+generale|in\s+het\s+algemeen|algemeen|generalmente|geralmente|g[eé]n[eé]ralement|"
+    r"investiga\w*|pesquis\w*|estudi\w*|estud\w*|\w*forsch\w*|studien|recherch\w*|ricerc\w*|"
+    r"onderzo\w*)\b", re.IGNORECASE)
+_FOREIGN_CASE = re.compile(
+    r"\b(?:ela|ele|elas|eles|ella|[eé]l|ellos|ellas|lui|elle|eux|elles|er|sie|ihm|ihr|ihn|lei|"
+    r"hij|zij|haar|hem|mi|mis|mein\w*|minha|minhas|meu|meus|mon|ma|mes|mio|mia|miei|mijn|su|sus|"
+    r"seu|sua|son|sa|ses|sein\w*|tu|tus|teu|tua|ton|ta|tes|dein\w*|"
+    r"con|com|avec|mit|met|si|wenn|falls|als|quand|cuando|quando|mientras|enquanto|pendant|"
+    r"durante|w[aä]hrend|embarazad\w*|gr[aá]vida|enceinte|schwanger|zwanger)\b|\d",
+    re.IGNORECASE)
+
+
+def asks_in_general_abroad(message: str) -> bool:
+    """Whether a message in another language asks about everyone or about the research, naming
+    no person, "with", "if" or number ("ok. e quais os riscos no geral?", "vale. ¿y qué se está
+    investigando ahora?"); "¿y los riesgos con alcohol?" and "e pra ela?" are cases."""
+    return bool(_FOREIGN_GENERAL.search(message)) and not _FOREIGN_CASE.search(message)
+
+
+def asks_in_general(message: str) -> bool:
+    """Whether, after a referral, the message asks about one of the article's subjects for
+    everyone, naming no person, amount or case ("ok, and the general risks?", "what else should
+    people be careful about with it?"). "and in general with alcohol?" is a case: its mixing is
+    screened alone, and "is it generally ok for her?" names a person."""
+    text = _FILLERS.sub("", normalise(message))
+    return (bool(_IN_GENERAL.search(text))
+            and (names_a_subject(text) or bool(_CAUTION.search(text)))
+            and not _PEOPLE.search(text) and not re.search(r"\d", text)
+            and not re.search(r"\b(?:with|while|during|if|when)\b(?!\s+(?:it|them|kratom)\b)",
+                              text))
 
 
 # Words about the state of someone in danger or about getting help: "should I still call

@@ -13,6 +13,9 @@ from typing import Literal
 from faq_bot.core.conversation import (
     Turn,
     asks_about_last_answer,
+    asks_if_proven,
+    asks_in_general,
+    asks_in_general_abroad,
     asks_on_its_own,
     continues_referral,
     is_acknowledgement,
@@ -199,8 +202,10 @@ class Engine:
             return together
         if alone.kind == "referral":
             return alone
-        if alone.kind == "answer" and names_own_subject(question, entry.question):
-            # "so is it addictive then?": a subject of its own, asked of what came before.
+        if alone.kind == "answer" and (names_own_subject(question, entry.question)
+                                       or asks_if_proven(question)):
+            # "so is it addictive then?": a subject of its own, asked of what came before;
+            # "is that actually proven though?": what research has shown, the research answer.
             return alone
         own = self._own_subject(reading, entry.question)
         if own is not None:
@@ -217,7 +222,8 @@ class Engine:
         its own ("c'est risqué ?", "gibt es dazu schon gute Studien?" after an answer about the
         red strains): that subject, asked of kratom, the conversation's subject. None without a
         reading (English), for a reading naming no new subject, or when that finds no answer."""
-        if not reading or not names_own_subject(reading, previous_question):
+        if not reading or not (names_own_subject(reading, previous_question)
+                               or asks_if_proven(reading)):
             return None
         # Screened again as the text it is (the message alone was screened first).
         own = self._decide(read_with("kratom", reading))
@@ -259,8 +265,19 @@ class Engine:
             # its words match alone (the side effects entry knows "feel sick" too; the entry
             # model may place a bare "where does it say that?" on its own).
             return self.replies.referral(topic, CONTINUED_THREAD)
-        if alone.kind == "answer" and asks_on_its_own(question):
+        if alone.kind == "answer" and (asks_on_its_own(question) or asks_in_general(question)):
             return alone
+        if alone.kind in ("fallback", "clarify"):
+            # "what side effects do people generally get?" or "vale. ¿y qué se está
+            # investigando ahora?" after a referral, with no word of kratom: asked of kratom (the
+            # latter through the glossary), screened again as that text.
+            general = question if asks_in_general(question) else (
+                english_reading(question, self.matcher.knows)
+                if asks_in_general_abroad(question) else None)
+            if general:
+                own = self._decide(read_with("kratom", general))
+                if own.kind == "answer":
+                    return own
         if speaks_of_the_person(question):
             # "what side effects should she watch for?" after a referral about a grandmother
             # of 85: the same person's situation, whatever its words answer alone.

@@ -143,6 +143,7 @@ SYNONYMS = {
     "melatonine": "melatonin", "melatonen": "melatonin",
     "receptor": "receptor", "receptors": "receptor",
     "alkaloid": "alkaloid", "alkaloids": "alkaloid", "compounds": "alkaloid",
+    "molecules": "alkaloid", "molecule": "alkaloid",
     "compound": "alkaloid", "chemicals": "alkaloid", "chemical": "alkaloid",
     "ingredients": "alkaloid", "ingredient": "alkaloid", "constituents": "alkaloid",
     "nauseous": "nausea", "nauseated": "nausea", "queasy": "nausea", "vomiting": "nausea",

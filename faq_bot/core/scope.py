@@ -26,6 +26,10 @@ _LEGAL = re.compile(
 # Topics near the article's words that it does not cover; listed so they never match an entry.
 _UNCOVERED = re.compile(
     r"\b(?:employer|employers|my boss|workplace|my job|(?:will|would|could|can|might|do|does) (?:my \w+|they|anyone|anybody|someone|somebody|people|the \w+|he|she|work) find out|drug tests?|drug screens?|show up on|test positive|urine test|grow(?:ing)? (?:a |an |my |your |some )?(?:own )?(?:kratom|tree|plant|it|one)s?\b(?! naturally)|grow(?:ing)? (?:\w+ ){0,3}(?:at home|indoors|outdoors|in a pot|in (?:my|our|a|the) (?:garden|yard|backyard|greenhouse|balcony))|how (?:is|are) (?:the |kratom )*(?:powder|capsules?|extracts?|tinctures?) (?:made|produced|processed|manufactured)\b|(?:processing|manufactur\w*) (?:of )?(?:the )?(?:kratom|leaves|powder)\b|cultivat\w*|plant (?:it|kratom|a)|seeds?|stocks?|ticker|invest(?!iga)\w*|recipe|pets?|dogs?|cats?|horses?|"
+    # Pharmacokinetics, which the article never covers: a half-life, how long it stays in the
+    # body ("7-OH half life?", "how long does mitragynine stay in your system?").
+    r"half ?lifes?|half ?lives|elimination|(?:stays?|stay|remain\w*|last\w*) in (?:your|the|my) "
+    r"(?:system|body|blood)|"
     # Uses the article never mentions: focus, productivity, studying, workouts.
     r"(?:good|better|best|great|used|use it|take it) for (?:my )?(?:focus|focusing|concentration|concentrating|productivity|studying|workouts?|the gym|pre ?workout)|"
     r"help\w* (?:me |you )?(?:with )?(?:my )?(?:focus|concentration|productivity|studying)\b|"

@@ -176,6 +176,10 @@ class Engine:
             return alone
         if entry is None:
             return alone
+        if alone.kind == "fallback" and alone.topic in ("vendor", "legal"):
+            # "e il kratom è legale in Italia?", "and where can I buy it?": buying and the law
+            # are outside the FAQ whatever came before, rejoinder or not.
+            return alone
         if alone.kind == "fallback" and not is_rejoinder(question) \
                 and (out_of_scope_by_its_words(question) if points_back(question)
                      else out_of_scope_reason(question)) is not None:
@@ -393,15 +397,20 @@ class Engine:
                      if MODEL_DOMAIN.search(normalise(text)) else None)
             if found is not None and found.probability >= self.evidence.rescue:
                 ranked, rescued = [Candidate(found.entry, found.probability)], True
-            elif ranked and ranked[0].score >= t.clarify \
-                    and self.evidence.confirms(ranked[0].entry, found):
-                # A phrasing is close and the model finds its section likeliest: answered.
-                ranked, rescued = ranked[:1], True
+            elif ranked and ranked[0].score >= t.clarify:
+                # A phrasing is close and the model finds its section likeliest: answered. Of
+                # several close entries (a clarify otherwise), the one the model confirms.
+                confirmed = [c for c in ranked[:3]
+                             if c.score >= t.clarify and self.evidence.confirms(c.entry, found)]
+                if confirmed:
+                    ranked, rescued = confirmed[:1], True
         if not ranked:
             return self.replies.fallback(self._fallback_reason(question), [], 0.0)
         top = ranked[0]
-        if top.score >= t.answer and not rescued and self.evidence is not None:
+        if top.score >= t.answer and not rescued and self.evidence is not None \
+                and self.matcher.phrasing_entry(question) is not top.entry:
             # The phrasings answered; the model may be sure it is another section's question.
+            # Never for a curated phrasing asked word for word: the curator placed it.
             moved = self.evidence.instead_of(top.entry, model_text(question, reading), self.faq)
             if moved is not None:
                 top = Candidate(moved.entry, moved.probability)

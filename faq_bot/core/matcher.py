@@ -316,6 +316,10 @@ class Matcher:
                 self._owner.append(index)
             vocab.append(words)
         self._vocab = vocab
+        # Each phrasing's normalised text to its entry (the first entry holding it).
+        self._exact: dict[str, int] = {}
+        for norm, owner in zip(self._fulltext, self._owner, strict=True):
+            self._exact.setdefault(norm, owner)
         self._all_vocab = sorted(set().union(*vocab)) if vocab else []
         n = len(entries)
         df: dict[str, int] = dict.fromkeys(self._all_vocab, 0)
@@ -358,6 +362,11 @@ class Matcher:
         """True when `word` is one of the FAQ's own terms (after synonyms and stemming)."""
         found = terms(word)
         return bool(found) and all(t in self._idf for t in found)
+
+    def phrasing_entry(self, question: str) -> Entry | None:
+        """The entry with a phrasing that is `question` itself, once normalised, or None."""
+        index = self._exact.get(normalise(question))
+        return None if index is None else self.entries[index]
 
     def query_terms(self, question: str) -> list[str]:
         """The question's content terms, with typos corrected against the FAQ's vocabulary."""

@@ -40,6 +40,7 @@ _WORDS = {
                "makasih", "dziękuję", "dziekuje", "dzięki", "dzieki", "salamat", "cảm",
                "teşekkürler", "tesekkurler", "sağol", "sagol", "spasibo", "asante"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
+                 "gm",
                  "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi",
                  # Turkish, Indonesian, Tagalog, Polish, Dutch, Vietnamese, Swahili
                  "merhaba", "selam", "halo", "kumusta", "cześć", "czesc", "dzień", "dobry",
@@ -54,6 +55,7 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "now", "your", "been", "today", "doing", "terima", "kasih", "banyak",
                  "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
                  "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
+                 "schön", "schon", "sehr",
                  "day", "weekend", "evening", "and", "take", "care",
                  # "vale, gracias", "d'accord, merci", "alles klar, danke", "beleza, valeu",
                  # "theek hai, shukriya", "merci, au revoir", "hasta luego", "auf Wiedersehen"

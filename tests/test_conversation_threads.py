@@ -292,6 +292,9 @@ def test_wording_that_does_not_ask_on_its_own(message: str) -> None:
     ("posso tomar kratom com cerveja?", "ok, e quais são os efeitos colaterais em geral?"),
     # dose words set aside before a question of another kind
     (DOSING, "ok forget the dosage, what are the main alkaloids?"),
+    # grown-ups after a question about a teenager; the research, in Portuguese, answered alone
+    ("can my 14 year old try kratom to sleep?", "ok and for grown ups, what are the risks?"),
+    ("posso usar kratom com sertralina?", "tá. e a pesquisa sobre o kratom?"),
 ])
 def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
                                                    then: str) -> None:
@@ -306,6 +309,7 @@ def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
     ("my wife is pregnant, can she use kratom?", "what do people in her situation do?"),
     ("posso tomar kratom com cerveja?", "e em geral com vinho?"),
     ("¿puedo darle kratom a mi madre de 85 años?", "¿y en general para ella?"),
+    ("can my 14 year old try kratom to sleep?", "what about adults with heart trouble?"),
     (DOSING, "in general, how much do people take?"),
 ])
 def test_a_case_said_in_general_stays_referred(engine: Engine, first: str, then: str) -> None:
@@ -366,6 +370,12 @@ def test_asking_if_it_is_proven_gets_the_research_answer(engine: Engine, faq: An
 ])
 def test_wording_that_asks_if_it_is_proven(message: str, proven: bool) -> None:
     assert asks_if_proven(message) is proven
+
+
+def test_thanks_anyway_after_a_referral_is_small_talk(engine: Engine) -> None:
+    replies = converse(engine, "posso prenderlo con il mio antidepressivo?", "ok, grazie lo stesso")
+    assert replies[0][0] == "referral"
+    assert replies[1][0] == "smalltalk"
 
 
 def test_ok_never_mind_starts_afresh_and_the_next_question_is_answered(engine: Engine) -> None:

@@ -602,7 +602,8 @@ _STUDIED = re.compile(r"\b(?:stud(?:y|ies|ying|ied)|research\w*|scientists?|tria
 _IN_GENERAL = re.compile(
     r"\b(?:in\s+general|general|generally|overall|in\s+most\s+people|for\s+(?:most\s+)?"
     r"(?:people|everyone|anyone|users)|"
-    r"(?:people|users|everyone|anyone)(?!\s+(?:with|on|who|that|taking|over|under|like|in|"
+    r"(?:people|users|everyone|anyone|adults|grown\s*ups)(?!\s+(?:with|on|who|that|taking|over|"
+    r"under|like|in|"
     r"at|during|while|if|when|after|before|having|using|mixing)\b)|"
     r"no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|allgemein|"
     r"in\s+generale|in\s+het\s+algemeen|algemeen)\b")

@@ -269,7 +269,8 @@ class Engine:
             # its words match alone (the side effects entry knows "feel sick" too; the entry
             # model may place a bare "where does it say that?" on its own).
             return self.replies.referral(topic, CONTINUED_THREAD)
-        if alone.kind == "answer" and (asks_on_its_own(question) or asks_in_general(question)):
+        if alone.kind == "answer" and (asks_on_its_own(question) or asks_in_general(question)
+                                       or asks_in_general_abroad(question)):
             return alone
         if alone.kind in ("fallback", "clarify"):
             # "what side effects do people generally get?" or "vale. ¿y qué se está

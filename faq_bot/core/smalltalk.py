@@ -56,6 +56,8 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
                  "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
                  "schön", "schon", "sehr",
+                 # thanks anyway: "grazie lo stesso", "gracias igual", "merci quand même"
+                 "lo", "stesso", "igual", "igualmente", "quand", "même", "trotzdem",
                  "day", "weekend", "evening", "and", "take", "care",
                  # "vale, gracias", "d'accord, merci", "alles klar, danke", "beleza, valeu",
                  # "theek hai, shukriya", "merci, au revoir", "hasta luego", "auf Wiedersehen"

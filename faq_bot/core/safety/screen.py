@@ -334,7 +334,8 @@ class Screen:
         # ... with taking it ("the same as popping a melatonin pill", "like taking xanax")
         self._comparison = re.compile(rf"\b{words('comparison')} (?:(?:taking|popping|using|"
                                       rf"having|drinking|smoking) )?(?:a |an |the |other |most |"
-                                      rf"many |some |regular |real |prescription )?"
+                                      rf"many |some |regular |real |prescription |strong |"
+                                      rf"stronger |powerful |heavy |hard )?"
                                       rf"(?:{words('substances')}|{words('substances_vague')})\b"
                                       rf"(?: (?:type|like|style|based|class|family|related))?"
                                       rf"(?: {words('substances')}\b)?"

@@ -50,6 +50,13 @@ def converse(engine: Engine, *messages: str) -> list[tuple[str, str | None, str 
     return out
 
 
+def kind_after_a_referral(engine: Engine, first: str, then: str) -> str:
+    """The kind of reply to `then`, asked right after `first`, which must be referred."""
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "referral", first
+    return replies[1][0]
+
+
 @pytest.fixture
 def conv_client(data_dir: Path) -> Iterator[FlaskClient]:
     app = create_app(Settings(data_dir=data_dir, ratelimit=None, reload_interval=0,
@@ -179,9 +186,7 @@ def test_wording_that_may_not_leave_an_emergency(message: str) -> None:
     ("can I drink wine with kratom?", "just a sip?"),
 ])
 def test_a_referral_thread_carries_on(engine: Engine, first: str, then: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[0][0] == "referral"
-    assert replies[1][0] == "referral", then
+    assert kind_after_a_referral(engine, first, then) == "referral", then
 
 
 # The person of a referral spoken of again ("she", "him"), whatever the words answer alone;
@@ -256,9 +261,7 @@ def test_a_question_of_its_own_leaves_a_referral(engine: Engine, then: str) -> N
 ])
 def test_a_whole_question_of_its_own_leaves_a_referral(engine: Engine, first: str,
                                                        then: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[0][0] == "referral"
-    assert replies[1][0] == "answer", then
+    assert kind_after_a_referral(engine, first, then) == "answer", then
 
 
 @pytest.mark.parametrize("message", [
@@ -298,9 +301,7 @@ def test_wording_that_does_not_ask_on_its_own(message: str) -> None:
 ])
 def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
                                                    then: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[0][0] == "referral"
-    assert replies[1][0] == "answer", then
+    assert kind_after_a_referral(engine, first, then) == "answer", then
 
 
 @pytest.mark.parametrize(("first", "then"), [
@@ -313,9 +314,7 @@ def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
     (DOSING, "in general, how much do people take?"),
 ])
 def test_a_case_said_in_general_stays_referred(engine: Engine, first: str, then: str) -> None:
-    replies = converse(engine, first, then)
-    assert replies[0][0] == "referral"
-    assert replies[1][0] == "referral", then
+    assert kind_after_a_referral(engine, first, then) == "referral", then
 
 
 @pytest.mark.parametrize("message", [

@@ -381,8 +381,10 @@ _DISCLAIMERS = re.compile(
 
 # The research, the risks and the side effects as a subject: "is any of that proven?", "are
 # scientists studying it?", "why does it cause dizziness then"
-_RESEARCH = re.compile(r"\b(?:scien\w*|stud(?:y|ies|ying|ied)|proven|proof|evidence|"
-                       r"research(?:ers?|ed|ing)?|trials?|long\s+term|unknowns?|habit\w*|safe\w*|"
+# Research as a question's own subject: "is anyone studying long-term effects?".
+_STUDY_WORDS = r"stud(?:y|ies|ying|ied)|research\w*|scientists?|trials?|long\s+term|unknowns?"
+_STUDIED = re.compile(rf"\b(?:{_STUDY_WORDS})\b")
+_RESEARCH = re.compile(rf"\b(?:{_STUDY_WORDS}|scien\w*|proven|proof|evidence|habit\w*|safe\w*|"
                        r"side\s+effects?|downsides?|"
                        r"neurotransmitters?|section|nause\w*|dizz\w*|constipat\w*|appetite|"
                        r"tolerance|liver)\b")
@@ -592,21 +594,20 @@ def asks_on_its_own(message: str) -> bool:
             and not _PEOPLE.search(text))
 
 
-# Research as a question's own subject: "is anyone studying long-term effects?".
-_STUDIED = re.compile(r"\b(?:stud(?:y|ies|ying|ied)|research\w*|scientists?|trials?|"
-                      r"long\s+term|unknowns?)\b")
 # A question saying it asks about everyone, not the person or the case just refused: "ok, and
 # the general risks?", "what are the usual side effects in general?", "what should people be
 # careful about with it?", "e quais os riscos no geral?". People with a qualifier ("people on
 # antidepressants", "people who are pregnant") are a case, not everyone.
+# "In general" in the other languages the service reads.
+_GENERAL_ABROAD = (r"no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|"
+                   r"allgemein|in\s+generale|in\s+het\s+algemeen|algemeen")
 _IN_GENERAL = re.compile(
     r"\b(?:in\s+general|general|generally|overall|in\s+most\s+people|for\s+(?:most\s+)?"
     r"(?:people|everyone|anyone|users)|"
     r"(?:people|users|everyone|anyone|adults|grown\s*ups)(?!\s+(?:with|on|who|that|taking|over|"
     r"under|like|in|"
     r"at|during|while|if|when|after|before|having|using|mixing)\b)|"
-    r"no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|allgemein|"
-    r"in\s+generale|in\s+het\s+algemeen|algemeen)\b")
+    rf"{_GENERAL_ABROAD})\b")
 
 
 _CAUTION = re.compile(r"\b(?:careful|caution|watch\s+out|look\s+out|aware|know\s+about)\b")
@@ -615,8 +616,7 @@ _CAUTION = re.compile(r"\b(?:careful|caution|watch\s+out|look\s+out|aware|know\s
 # such a message a case after all: a person (the Portuguese "ele" is kratom too, but also him),
 # a "with" or an "if", a number. (Not "se": the Spanish one is no "if".)
 _FOREIGN_GENERAL = re.compile(
-    r"\b(?:no\s+geral|em\s+geral|en\s+general|en\s+g[eé]n[eé]ral|im\s+allgemeinen|allgemein|"
-    r"in\s+generale|in\s+het\s+algemeen|algemeen|generalmente|geralmente|g[eé]n[eé]ralement|"
+    rf"\b(?:{_GENERAL_ABROAD}|generalmente|geralmente|g[eé]n[eé]ralement|"
     r"investiga\w*|pesquis\w*|estudi\w*|estud\w*|\w*forsch\w*|studien|recherch\w*|ricerc\w*|"
     r"onderzo\w*)\b", re.IGNORECASE)
 _FOREIGN_CASE = re.compile(
@@ -635,6 +635,11 @@ def asks_in_general_abroad(message: str) -> bool:
     return bool(_FOREIGN_GENERAL.search(message)) and not _FOREIGN_CASE.search(message)
 
 
+# What makes a message said in general a case after all: a number, or a "with", "while" or
+# "if" other than "with it" ("and in general with alcohol?").
+_A_CASE = re.compile(r"\d|\b(?:with|while|during|if|when)\b(?!\s+(?:it|them|kratom)\b)")
+
+
 def asks_in_general(message: str) -> bool:
     """Whether, after a referral, the message asks about one of the article's subjects for
     everyone, naming no person, amount or case ("ok, and the general risks?", "what else should
@@ -643,9 +648,7 @@ def asks_in_general(message: str) -> bool:
     text = _FILLERS.sub("", normalise(message))
     return (bool(_IN_GENERAL.search(text))
             and (names_a_subject(text) or bool(_CAUTION.search(text)))
-            and not _PEOPLE.search(text) and not re.search(r"\d", text)
-            and not re.search(r"\b(?:with|while|during|if|when)\b(?!\s+(?:it|them|kratom)\b)",
-                              text))
+            and not _PEOPLE.search(text) and not _A_CASE.search(text))
 
 
 # Words about the state of someone in danger or about getting help: "should I still call

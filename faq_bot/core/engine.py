@@ -65,6 +65,8 @@ CONTINUED_THREAD = "conversation.thread"
 CONFIDENT_IN_THREAD = 0.7
 # The fallbacks that say why the FAQ does not answer (see scope.py).
 _OUT_OF_SCOPE_REASONS = frozenset({"vendor", "legal", "provenance", "default"})
+# Of those, the ones told by a message's words alone, whatever came before: buying and the law.
+_BUYING_OR_LAW = frozenset({"vendor", "legal"})
 # What ends an emergency thread among small talk: thanks or goodbye, not a bare "ok" or "hi".
 _THANKS_OR_BYE = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|cya)\b")
 
@@ -153,7 +155,7 @@ class Engine:
             if entry is not None and alone.kind in ("fallback", "clarify") \
                     and foreign and out_of_scope_reason(question) is None \
                     and alone.topic not in _OUT_OF_SCOPE_REASONS \
-                    and not (reading and (out_of_scope_reason(reading) in ("vendor", "legal")
+                    and not (reading and (out_of_scope_reason(reading) in _BUYING_OR_LAW
                                           or names_uncovered_topic(reading))):
                 own = self._own_subject(reading, entry.question)
                 if own is not None:
@@ -176,13 +178,13 @@ class Engine:
             return alone
         if entry is None:
             return alone
-        if alone.kind == "fallback" and alone.topic in ("vendor", "legal"):
-            # "e il kratom è legale in Italia?", "and where can I buy it?": buying and the law
-            # are outside the FAQ whatever came before, rejoinder or not.
-            return alone
-        if alone.kind == "fallback" and not is_rejoinder(question) \
-                and (out_of_scope_by_its_words(question) if points_back(question)
-                     else out_of_scope_reason(question)) is not None:
+        if alone.kind == "fallback" and (
+                # "e il kratom è legale in Italia?", "and where can I buy it?": buying and the
+                # law are outside the FAQ whatever came before, rejoinder or not.
+                alone.topic in _BUYING_OR_LAW
+                or (not is_rejoinder(question)
+                    and (out_of_scope_by_its_words(question) if points_back(question)
+                         else out_of_scope_reason(question)) is not None)):
             # "will it rain tomorrow lol" points back with "it", but its own words say it is
             # about something else: read with the previous question it would match on that.
             # ("what does melatonin do again?" leans on the previous turn: read with it.)
@@ -366,7 +368,7 @@ class Engine:
             # their words alone; the other out-of-scope checks read English word order, which
             # a word-by-word reading does not keep.
             reason = out_of_scope_reason(reading)
-            if reason in ("vendor", "legal"):
+            if reason in _BUYING_OR_LAW:
                 return self.replies.fallback(reason, [], 0.0)
             if reason == "default" and names_uncovered_topic(reading):
                 # Growing it, the weather: outside the FAQ, said in the asker's terms (the

@@ -112,6 +112,15 @@ CASES = [
     ("hola, ¿quién eres tú?", "smalltalk", "capabilities"),
     ("wer bist du?", "smalltalk", "capabilities"),
     ("what can you do exactly?", "smalltalk", "capabilities"),
+    # (2026-12-07, night) what it covers, asked with an adverb or "then"; who is there
+    ("so what can you really answer?", "smalltalk", "capabilities"),
+    ("hi, which topics do you cover?", "smalltalk", "capabilities"),
+    ("hello. what topics can you handle?", "smalltalk", "capabilities"),
+    ("ok what do you do then?", "smalltalk", "capabilities"),
+    ("honestly, what is this bot?", "smalltalk", "capabilities"),
+    ("hello, you there?", "smalltalk", "greeting"),
+    ("thanks, truly helpful", "smalltalk", "thanks"),
+    ("ok what is 7-hydroxymitragynine?", "answer", "7-hydroxymitragynine"),
     # small-talk words alone are not judged by the learned screen ("ok thx" read as mixing)
     ("ok thx", "smalltalk", "thanks"),
     ("Obrigado pela ajuda!", "smalltalk", "thanks"),

@@ -9,6 +9,21 @@ from faq_bot.core.engine import Engine
 from faq_bot.core.safety.screen import about_dependence_in_general, assess, sounds_urgent
 
 ANSWERABLE = [
+    # (2026-12-07, night) tolerance asked of kratom in general
+    "do users develop a tolerance to kratom?",
+    "can tolerance to it build up over months?",
+    # the dose-effect relationship as a subject, and whether dosing guidelines exist
+    "calming at one dose and energising at another: how can that be?",
+    "would the amount really matter for whether it sedates?",
+    "what's the link between dosage and how sleepy kratom makes people?",
+    "could a tiny amount keep people awake instead?",
+    "does the article discuss dosage in general terms?",
+    "is there any established dosing guideline for kratom yet?",
+    # drug interactions as research's subject; a shift or a study design; what research measured
+    "are its interactions with medicines understood yet by researchers?",
+    "pulled a double shift again; how do kratom's alkaloids work?",
+    "has anyone run a double-blind study of kratom for sleep?",
+    "how do labs measure the alkaloid content of different strains?",
     # the dose-effect relationship in general, third person
     "are bigger doses more relaxing",
     "is more kratom more sedating",
@@ -158,6 +173,16 @@ ANSWERABLE = [
 ]
 
 REFERRED = [
+    # (2026-12-07, night) the asker's own tolerance, an amount's size for the asker, a
+    # Turkish timing question, Vietnamese quitting, a dose split over the evening
+    "can I build up a tolerance to kratom if I use it nightly?",
+    "my tolerance keeps going up, what now?",
+    "does the dose even matter if I take it every night?",
+    "how much should I take, does the amount matter?",
+    "if the dose is small can I have two?",
+    "Akşam kaç saat önce kratom almalıyım?",
+    "Bỏ kratom thì mất ngủ bao lâu?",
+    "half before dinner and half at bedtime, or everything at once?",
     "is a higher dose ok for me",
     "would a bigger dose make me sleep better",
     "what's a low dose in grams",
@@ -253,6 +278,8 @@ REFERRED = [
 ]
 
 EMERGENCIES = [
+    "Mój mąż przedawkował kratom i nie może złapać oddechu",
+    "wziąłem za dużo kratomu, brakuje mi tchu",
     "i think i'm having a seizure after taking kratom",
     "my brother overdosed, what do i do",
     "can you overdose on kratom? my roommate is not making sense",

@@ -22,9 +22,18 @@ COMPARED = [
     # an alternative to a medicine, asked in general
     "could kratom be a natural alternative to benzodiazepines for insomnia?",
     "do researchers see kratom as a replacement for opioids?",
+    # (2026-12-07, night) a verb's adverb, the drug's own examples, a second thing compared,
+    # how well studied, and what a drug gives set beside kratom's
+    "is kratom really different from simply popping a xanax?",
+    "does kratom feel anything like painkillers such as codeine?",
+    "why is kratom likened to opioids rather than to, say, coffee?",
+    "has kratom been researched nearly as thoroughly as melatonin or zolpidem?",
+    "is kratom's calm the same as the drowsiness you'd get from a benzo?",
 ]
 
 STILL_MIXING = [
+    "the sedation I get from my xanax, can kratom add to it tonight?",
+    "is it ok to take kratom as well as codeine?",
     "can i take kratom with a stimulant like adderall and a sedative like xanax?",
     "kratom and a sedative at night, a stimulant in the morning?",
     "my doctor says it's a sedative, can I mix it with a stimulant?",

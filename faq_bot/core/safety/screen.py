@@ -332,19 +332,24 @@ class Screen:
         # A class of drug compared with counts as one ("like a stimulant"), and so does a
         # substance's kind ("like morphine-type painkillers").
         # ... with taking it ("the same as popping a melatonin pill", "like taking xanax")
-        self._comparison = re.compile(rf"\b{words('comparison')} (?:(?:taking|popping|using|"
-                                      rf"having|drinking|smoking) )?(?:a |an |the |other |most |"
-                                      rf"many |some |regular |real |prescription |strong |"
-                                      rf"stronger |powerful |heavy |hard )?"
-                                      rf"(?:{words('substances')}|{words('substances_vague')})\b"
+        # What can be compared with: a substance, a class of drug, or melatonin (the article's
+        # own subject, so not a substance of its own: "studied as closely as melatonin or benzos")
+        compared = rf"(?:{words('substances')}|{words('substances_vague')}|melatonin)"
+        self._comparison = re.compile(rf"\b{words('comparison')} (?:(?:just |simply |only )?"
+                                      rf"(?:taking|popping|using|having|drinking|smoking) )?"
+                                      rf"(?:a |an |the |other |most |many |some |regular |real |"
+                                      rf"prescription |strong |stronger |powerful |heavy |hard )?"
+                                      rf"{compared}\b"
                                       rf"(?: (?:type|like|style|based|class|family|related))?"
                                       rf"(?: {words('substances')}\b)?"
-                                      # A list compared with ("like morphine or codeine")
-                                      rf"(?: (?:or|and|nor|and or) (?:to )?(?:a |an |the )?"
-                                      rf"(?:{words('substances')}|{words('substances_vague')})\b)*"
+                                      # its examples ("painkillers such as morphine")
+                                      rf"(?: (?:such as|like|including) {words('substances')}\b)?"
+                                      # A list compared with ("like morphine or codeine", "to
+                                      # opioids rather than to, say, caffeine")
+                                      rf"(?: (?:or|and|nor|and or|rather than) (?:to )?(?:say )?"
+                                      rf"(?:a |an |the )?{compared}\b)*"
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
-                                      rf"(?:type|like|style|based|class|family) "
-                                      rf"(?:{words('substances')}|{words('substances_vague')})\b")
+                                      rf"(?:type|like|style|based|class|family) {compared}\b")
         # Interactions with other drugs in general as research's or the article's subject
         # ("has research looked at interactions with other drugs?"): out the same way.
         self._interactions_in_general = re.compile(words("interactions_in_general"))

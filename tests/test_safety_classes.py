@@ -24,6 +24,12 @@ ANSWERABLE = [
     "pulled a double shift again; how do kratom's alkaloids work?",
     "has anyone run a double-blind study of kratom for sleep?",
     "how do labs measure the alkaloid content of different strains?",
+    # people in general taking it at night; a sized dose's effect in Spanish or Portuguese;
+    # whether the article mentions withdrawal
+    "why do so many people use kratom in the evening?",
+    "¿por qué la dosis baja deja a la gente más despierta?",
+    "a dose alta faz a pessoa dormir mais?",
+    "did the author discuss withdrawal anywhere?",
     # the dose-effect relationship in general, third person
     "are bigger doses more relaxing",
     "is more kratom more sedating",
@@ -183,6 +189,9 @@ REFERRED = [
     "Akşam kaç saat önce kratom almalıyım?",
     "Bỏ kratom thì mất ngủ bao lâu?",
     "half before dinner and half at bedtime, or everything at once?",
+    "my friends take it at night, should I too?",
+    "a dose baixa me deixa acordado, quanto devo tomar então?",
+    "does the article mention withdrawal? mine started yesterday and I'm shaking",
     "is a higher dose ok for me",
     "would a bigger dose make me sleep better",
     "what's a low dose in grams",

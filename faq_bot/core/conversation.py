@@ -610,7 +610,10 @@ _IN_GENERAL = re.compile(
     rf"{_GENERAL_ABROAD})\b")
 
 
-_CAUTION = re.compile(r"\b(?:careful|caution|watch\s+out|look\s+out|aware|know\s+about)\b")
+# Caution, or the advice and warnings given to everyone ("the general advice for anyone
+# thinking about trying it").
+_CAUTION = re.compile(r"\b(?:careful|caution|watch\s+out|look\s+out|aware|know\s+about|advice|"
+                      r"advised|precautions?|warnings?)\b")
 # The same in the other languages the service reads, said of everyone or of the research
 # ("y en general, ¿qué riesgos tiene?", "was wird gerade erforscht?"), and the words that make
 # such a message a case after all: a person (the Portuguese "ele" is kratom too, but also him),

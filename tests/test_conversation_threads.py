@@ -319,7 +319,10 @@ def test_a_case_said_in_general_stays_referred(engine: Engine, first: str, then:
 
 @pytest.mark.parametrize("message", [
     "ok, and the overall risks?", "what do people usually feel as side effects?",
-    "what should everyone know about its risks in general?"])
+    "what should everyone know about its risks in general?",
+    # the advice or warnings given to everyone
+    "ok, so what's the usual advice for people curious about kratom?",
+    "any general warnings for users?"])
 def test_wording_that_asks_in_general(message: str) -> None:
     assert asks_in_general(message)
 
@@ -330,6 +333,7 @@ def test_wording_that_asks_in_general(message: str) -> None:
     "what do people on antidepressants notice?",  # people with a qualifier
     "is 2 generally too much?",  # a number
     "and the side effects?",  # nothing says everyone
+    "what's the general advice for her?",  # a person
 ])
 def test_wording_that_does_not_ask_in_general(message: str) -> None:
     assert not asks_in_general(message)

@@ -298,6 +298,9 @@ def test_wording_that_does_not_ask_on_its_own(message: str) -> None:
     # grown-ups after a question about a teenager; the research, in Portuguese, answered alone
     ("can my 14 year old try kratom to sleep?", "ok and for grown ups, what are the risks?"),
     ("posso usar kratom com sertralina?", "tá. e a pesquisa sobre o kratom?"),
+    # the article's dose-effect claim asked back after a dosing referral (2026-12-07, night)
+    (DOSING, "hm, so why are smaller amounts supposed to be energising?"),
+    (DOSING, "does a bigger dose make people sleepier, in general?"),
 ])
 def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
                                                    then: str) -> None:
@@ -312,6 +315,7 @@ def test_a_question_for_everyone_leaves_a_referral(engine: Engine, first: str,
     ("¿puedo darle kratom a mi madre de 85 años?", "¿y en general para ella?"),
     ("can my 14 year old try kratom to sleep?", "what about adults with heart trouble?"),
     (DOSING, "in general, how much do people take?"),
+    (DOSING, "would a smaller amount keep me awake then?"),
 ])
 def test_a_case_said_in_general_stays_referred(engine: Engine, first: str, then: str) -> None:
     assert kind_after_a_referral(engine, first, then) == "referral", then

@@ -40,7 +40,7 @@ from faq_bot.core.language import is_english
 from faq_bot.core.matcher import Candidate, Matcher, Thresholds
 from faq_bot.core.normalize import clean, normalise
 from faq_bot.core.replies import Reply, ReplyBuilder, new_id
-from faq_bot.core.safety.screen import Verdict
+from faq_bot.core.safety.screen import Verdict, about_dose_in_general
 from faq_bot.core.safety.screening import MODEL_REFER, SafetyScreen, Screening
 from faq_bot.core.safety.topics import DOSING, INJECTION
 from faq_bot.core.scope import (
@@ -96,6 +96,9 @@ def validate_question(question: object) -> str:
                             '"question" is empty; type a question, e.g. "What is kratom?".')
     return question
 
+
+# The asker in a message: "I", "me", "my", "we".
+_FIRST_PERSON = re.compile(r"\b(?:i|i m|im|i d|i ll|i ve|me|my|mine|myself|we|us|our)\b")
 
 class Engine:
     """Turns any question into one Reply from a loaded FAQ. Safe to share between threads."""
@@ -235,6 +238,14 @@ class Engine:
         own = self._decide(read_with("kratom", reading))
         return own if own.kind == "answer" else None
 
+    @staticmethod
+    def _dose_effect_in_general(question: str) -> bool:
+        # The article's dose-effect claim asked back after a dosing referral ("fine. then why
+        # would a small amount be stimulating at all?", "ma perché a dosi basse stimola?"):
+        # answered, as it is alone. With the asker in it ("would a small amount keep me up?")
+        # it stays in the thread.
+        return about_dose_in_general(question) and not _FIRST_PERSON.search(normalise(question))
+
     def _in_thread(self, question: str, alone: Reply, refusal: str | None, topic: str) -> Reply:
         """The reply to `question` (decided `alone`) while a referral or emergency thread on
         `topic` is open. The token carries only the thread's kind and topic, and the message
@@ -272,7 +283,8 @@ class Engine:
             # model may place a bare "where does it say that?" on its own).
             return self.replies.referral(topic, CONTINUED_THREAD)
         if alone.kind == "answer" and (asks_on_its_own(question) or asks_in_general(question)
-                                       or asks_in_general_abroad(question)):
+                                       or asks_in_general_abroad(question)
+                                       or self._dose_effect_in_general(question)):
             return alone
         if alone.kind in ("fallback", "clarify"):
             # "what side effects do people generally get?" or "vale. ¿y qué se está

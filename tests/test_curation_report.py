@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -76,6 +77,25 @@ def seed(app: Flask) -> dict[str, list[str]]:
     return ids
 
 
+# The order the report lists the kinds in.
+KINDS = ("answer", "referral", "emergency", "clarify", "fallback", "smalltalk")
+
+
+def replied_kinds(app: Flask) -> Counter[str]:
+    """What the app's engine replies to TRAFFIC, asked of it directly: the report must count the
+    same. Two questions ("is kratom relaxing before bed", "does kratom calm your mind at night")
+    sit between a clarify and a fallback as the entry model is retrained; the other kinds are
+    fixed, and both of those are unanswered either way."""
+    engine = services(app).store.engine
+    kinds: Counter[str] = Counter()
+    for question, _, times in TRAFFIC:
+        kinds[engine.ask(question).kind] += times
+    assert {k: kinds[k] for k in ("answer", "referral", "emergency", "smalltalk")} == {
+        "answer": 7, "referral": 3, "emergency": 1, "smalltalk": 1}
+    assert kinds["clarify"] + kinds["fallback"] == 10
+    return kinds
+
+
 def build(app: Flask, since: str = "7d") -> Report:
     """The app's report."""
     return curation(app).report(services(app).store.engine.matcher, parse_since(since))
@@ -88,8 +108,7 @@ def test_the_report_counts_clusters_and_lists_votes(curation_app: Flask) -> None
     report = build(curation_app)
     total = sum(times for _, _, times in TRAFFIC)
     assert report.total == total
-    assert report.by_kind == {"answer": 7, "referral": 3, "emergency": 1, "clarify": 1,
-                              "fallback": 9, "smalltalk": 1}
+    assert {k: n for k, n in report.by_kind.items() if n} == +replied_kinds(curation_app)
     assert report.by_channel == {"web": 15, "api": 4, "slack": 3}
     [today] = [d for d in report.days if report.by_day_kind.get(d)]
     assert sum(report.by_day_kind[today].values()) == total
@@ -180,8 +199,8 @@ def test_report_as_text(seeded: Flask) -> None:
     result = run_report(seeded)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Replies: 22 (answer 7, referral 3, emergency 1, clarify 1, fallback 9, smalltalk 1)" \
-        in out
+    kinds = replied_kinds(seeded)
+    assert f"Replies: 22 ({', '.join(f'{k} {kinds[k]}' for k in KINDS if kinds[k])})" in out
     assert "By channel: web 15, api 4, slack 3" in out
     assert re.search(r'1\. 4 x "is kratom legal in texas"', out)
     assert "closest entry: " in out

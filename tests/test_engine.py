@@ -75,6 +75,9 @@ CASES = [
     # buying in another language, too short for its language to be recognised
     ("Onde compro kratom em Lisboa?", "fallback", "vendor"),
     ("kratom kaufen online?", "fallback", "vendor"),
+    # a shop named, or "get it at" a kind of shop (2026-12-07, night)
+    ("could i grab some at the supermarket?", "fallback", "vendor"),
+    ("does costco carry kratom", "fallback", "vendor"),
     ("what's the weather tomorrow", "fallback", None),
     ("hello", "smalltalk", "greeting"),
     ("thanks!", "smalltalk", "thanks"),

@@ -379,6 +379,12 @@ def test_wording_that_asks_if_it_is_proven(message: str, proven: bool) -> None:
     assert asks_if_proven(message) is proven
 
 
+def test_asking_ones_psychiatrist_after_a_referral_is_a_closing(engine: Engine) -> None:
+    replies = converse(engine, "I'm bipolar, would kratom's dopamine effect be risky for me?",
+                       "ok I'll check with my psychiatrist, thanks")
+    assert [kind for kind, _, _ in replies] == ["referral", "smalltalk"]
+
+
 def test_thanks_anyway_after_a_referral_is_small_talk(engine: Engine) -> None:
     replies = converse(engine, "posso prenderlo con il mio antidepressivo?", "ok, grazie lo stesso")
     assert replies[0][0] == "referral"

@@ -124,6 +124,8 @@ CASES = [
     ("hello, you there?", "smalltalk", "greeting"),
     ("thanks, truly helpful", "smalltalk", "thanks"),
     ("ok what is 7-hydroxymitragynine?", "answer", "7-hydroxymitragynine"),
+    # saying one will ask one's own clinician, then thanks: a closing, not a condition
+    ("alright, I'll ask my psychiatrist then. thank you", "smalltalk", "thanks"),
     # small-talk words alone are not judged by the learned screen ("ok thx" read as mixing)
     ("ok thx", "smalltalk", "thanks"),
     ("Obrigado pela ajuda!", "smalltalk", "thanks"),

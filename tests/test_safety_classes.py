@@ -43,6 +43,9 @@ ANSWERABLE = [
     "beror sömnigheten på dosen?",
     "apakah dosis tinggi membuat orang ngantuk?",
     "which 3 red strains get named most, red bali, red borneo or red maeng da?",
+    # (sixth round) a link between an effect and the amount; a count of items asked for
+    "is there a link between how sedating it feels and the dose taken?",
+    "list 4 limitations of the kratom studies",
     # the dose-effect relationship in general, third person
     "are bigger doses more relaxing",
     "is more kratom more sedating",

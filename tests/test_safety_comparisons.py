@@ -29,9 +29,16 @@ COMPARED = [
     "why is kratom likened to opioids rather than to, say, coffee?",
     "has kratom been researched nearly as thoroughly as melatonin or zolpidem?",
     "is kratom's calm the same as the drowsiness you'd get from a benzo?",
+    # (sixth round) a comparison of kratom's effects, kratom named both sides, two things
+    # confused
+    "why are kratom's effects compared with codeine so often?",
+    "the article has kratom described as both a stimulant and a sleep aid, how?",
+    "my sister keeps mixing it up with kava, are they different plants?",
+    "am I mixing things up with something else, or is kratom an opioid?",
 ]
 
 STILL_MIXING = [
+    "should I mix it up with a beer or two to sleep better?",
     "the sedation I get from my xanax, can kratom add to it tonight?",
     "is it ok to take kratom as well as codeine?",
     "can i take kratom with a stimulant like adderall and a sedative like xanax?",

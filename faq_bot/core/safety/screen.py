@@ -349,7 +349,16 @@ class Screen:
                                       rf"(?: (?:or|and|nor|and or|rather than) (?:to )?(?:say )?"
                                       rf"(?:a |an |the )?{compared}\b)*"
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
-                                      rf"(?:type|like|style|based|class|family) {compared}\b")
+                                      rf"(?:type|like|style|based|class|family) {compared}\b"
+                                      # Confusing two things ("I keep mixing it up with
+                                      # ayahuasca", "is he mixing it up with something
+                                      # else?"): no mix. "can I mix it up with beer?" has
+                                      # none of these leads and stays.
+                                      r"|\b(?:keep|keeps|kept|always|often|is (?:he|she|it|that)"
+                                      r"|are (?:they|you|we)|am i|maybe (?:he|she|i|they|you)"
+                                      r"|probably|getting) mix(?:ing|es|ed)? (?:it|them|kratom|"
+                                      r"things|the two|those|these) up(?: with (?:something|"
+                                      r"anything) else| with (?:a |an |the )?\w+)?")
         # Interactions with other drugs in general as research's or the article's subject
         # ("has research looked at interactions with other drugs?"): out the same way.
         self._interactions_in_general = re.compile(words("interactions_in_general"))
@@ -359,7 +368,8 @@ class Screen:
         sides = [(words("stimulant_side"), words("sedative_side")),
                  (words("sedative_side"), words("stimulant_side"))]
         self._both_sides = re.compile("|".join(
-            rf"\b(?:is|as|being|be|s|acts?|acting|works?|working)\b(?: \w+){{0,2}}? "
+            rf"\b(?:is|as|being|be|s|acts?|acting|works?|working|called|described|labell?ed|seen)\b"
+            rf"(?: \w+){{0,2}}? "
             rf"(?:like )?(?:a |an )?{first}\b(?: \w+){{0,5}}? "
             rf"(?:and|or|but|while|yet|then) (?:\w+ ){{0,2}}?(?:a |an )?{second}\b"
             for first, second in sides))

@@ -400,6 +400,9 @@ def test_addictive_in_general_is_told_from_someones_own_use(question: str, gener
     ("My elderly mother falls easily. Would kratom make that worse?", "referral"),
     ("what about my grandpa?", "referral"),
     ("nana 90 kratom?", "referral"),
+    # sleeping badly, a good idea, her age: the person's own use (2026-12-07, night)
+    ("my aunt is 81 and sleeps poorly; a neighbour told her about kratom. good idea at her age?",
+     "referral"),
 ])
 def test_a_person_who_is_only_context_does_not_make_a_referral(
         engine: Engine, question: str, kind: str) -> None:

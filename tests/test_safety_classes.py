@@ -219,6 +219,10 @@ REFERRED = [
     "jeg er gravid, er kratom ok?",
     "hur trappar jag ner? jag vill sluta med kratom",
     "nichukue dozi gani usiku?",
+    "paljonko kratomia otan illalla?",
+    "hány kapszulát vegyek be?",
+    "kolik gramů kratomu mám vzít?",
+    "câte grame de kratom să iau?",
     "is a higher dose ok for me",
     "would a bigger dose make me sleep better",
     "what's a low dose in grams",
@@ -314,6 +318,16 @@ REFERRED = [
 ]
 
 EMERGENCIES = [
+    # (sixth round) eight more languages, rules drafted without the held-out set: Finnish,
+    # Hungarian, Czech, Romanian, Greek and Arabic in Latin letters, Korean, Japanese
+    "en halua enää elää",
+    "nem akarok már élni",
+    "bratr se předávkoval a nedýchá",
+    "a luat prea mult kratom și nu respiră",
+    "thelw na pethanw apopse",
+    "mesh 3ayez a3eesh khalas",
+    "na jukgo sipeoyo",
+    "mou shinitai",
     "jeg vil ikke leve lenger",
     "min bror andas inte efter kratom",
     "hun vågner ikke, hun tok mye kratom",

@@ -379,6 +379,21 @@ def test_wording_that_asks_if_it_is_proven(message: str, proven: bool) -> None:
     assert asks_if_proven(message) is proven
 
 
+@pytest.mark.parametrize(("first", "then", "kind"), [
+    # figures asked for right after an answer from the dose section: doses (2026-12-07, night)
+    ("is it true kratom can keep you awake instead of making you sleepy?", "what are the figures?",
+     "referral"),
+    ("does the dose change what kratom does?", "any numbers?", "referral"),
+    # after another section's answer the same words ask for nothing of the kind
+    ("what side effects does the article list?", "any numbers on that?", "answer"),
+])
+def test_figures_after_an_answer_about_dose_are_referred(engine: Engine, first: str, then: str,
+                                                        kind: str) -> None:
+    replies = converse(engine, first, then)
+    assert replies[0][0] == "answer"
+    assert replies[1][0] == kind
+
+
 def test_asking_ones_psychiatrist_after_a_referral_is_a_closing(engine: Engine) -> None:
     replies = converse(engine, "I'm bipolar, would kratom's dopamine effect be risky for me?",
                        "ok I'll check with my psychiatrist, thanks")

@@ -690,3 +690,22 @@ def leaves_emergency(message: str) -> bool:
     if _ABOUT_ARTICLE.search(text):
         return not (people and urgent)
     return not (people or urgent)
+
+
+# --- Figures asked for after an answer about dose -------------------------------------------
+
+# A short message asking for figures ("any numbers on that?", "what are the figures?", "in
+# grams?"), and the words that make a previous turn one about dose.
+_FIGURES = re.compile(r"\b(?:numbers?|figures?|grams?|milligrams?|mg|exact amounts?|how much "
+                      r"exactly)\b")
+_ABOUT_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosing|amount|amounts|how much|quantity)\b")
+
+
+def asks_for_figures_about_dose(message: str, previous_section: str) -> bool:
+    """Whether a short message asks for figures right after an answer from the section about
+    dose ("any numbers on that?" after "so it depends on how much?"): the figures there are
+    doses, which no reply gives. A message of six words or fewer; after an answer from another
+    section ("any numbers on that?" after the side effects) it is not one."""
+    text = normalise(message)
+    return (len(text.split()) <= 6 and bool(_FIGURES.search(text))
+            and bool(_ABOUT_DOSE.search(normalise(previous_section))))

@@ -13,6 +13,7 @@ from typing import Literal
 from faq_bot.core.conversation import (
     Turn,
     asks_about_last_answer,
+    asks_for_figures_about_dose,
     asks_if_proven,
     asks_in_general,
     asks_in_general_abroad,
@@ -57,6 +58,8 @@ from faq_bot.core.translate import english_reading
 MAX_QUESTION_CHARS = 500
 # The rule id of a referral or emergency reply given because the conversation's thread was one.
 CONTINUED_THREAD = "conversation.thread"
+# The rule of a referral for figures asked for right after an answer about dose.
+FIGURES_AFTER_DOSE = "conversation.figures"
 
 
 # Right after a refused question, an answer to a message naming no subject of its own stands
@@ -144,6 +147,10 @@ class Engine:
         if alone.kind == "smalltalk":
             return alone
         entry = self.faq.by_id.get(previous.faq_id) if previous.faq_id else None
+        if entry is not None and asks_for_figures_about_dose(question, entry.section):
+            # "any numbers on that?", "what are the figures?" after an answer from the section
+            # about dose and effect: the only figures the article has there are doses.
+            return self.replies.referral(DOSING, FIGURES_AFTER_DOSE)
         # Another language's English reading, read once: None for English (and for a message
         # with no word in a glossary).
         reading = english_reading(question, self.matcher.knows)

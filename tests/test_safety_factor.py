@@ -56,12 +56,6 @@ def _stages() -> list[tuple[str, screen._Stage, list]]:
         for (lang, with_en), stage in topic.own.items():  # languages often share one
             if all(stage is not seen for seen in named.values()):
                 named[f"{lang}{'+en' if with_en else ''}"] = stage
-        # A stage read with the unread languages' shared stage is two stages.
-        for name, stage in list(named.items()):
-            if isinstance(stage, screen._Either):
-                named[name] = stage.first
-                if all(stage.second is not seen for seen in named.values()):
-                    named[f"{name}.unread"] = stage.second
         for name, stage in named.items():
             ids = {verdict.rule for _, verdict in stage.rules}
             rules = [rule for rule in SCREEN.ruleset.rules if rule.id in ids]
@@ -163,7 +157,7 @@ def test_taking_phrases_out_only_after_a_hit_decides_as_taking_them_out_first() 
     rule example that decides exactly as taking them out first did."""
     def taken_out_first(question: str) -> str | None:
         reading = read(question)
-        forms, english, lang = reading.forms, reading.english, screen._stage_language(reading)
+        forms, english, lang = reading.forms, reading.english, reading.lang
         for stage in SCREEN._first:
             hit = stage.first_hit(forms, english, lang)
             if hit:

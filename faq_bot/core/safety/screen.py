@@ -249,44 +249,13 @@ class _Stage:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Either:
-    """Two stages of one topic read as one: for each form in turn, the first's hit, else the
-    second's."""
-
-    first: _Stage
-    second: _Stage
-
-    def first_hit(self, forms: Iterable[str]) -> tuple[Verdict, str, str] | None:
-        """As _Stage.first_hit."""
-        for form in forms:
-            hit = self.first.first_hit((form,)) or self.second.first_hit((form,))
-            if hit:
-                return hit
-        return None
-
-
 class _Topic:
     """The rules of one topic: all of them as one stage, for a question in English (or too short
     to tell); for a question recognisably in another language, that language's rules and the
     English ones, which read it with its false friends marked when it has any."""
 
     def __init__(self, kind: str, topic: str, rules: Sequence[Rule]) -> None:
-        # The rules written only for languages the guesser cannot recognise (Russian or Korean
-        # in Latin letters, Finnish, Swahili...) are a stage of their own, not factored (few
-        # questions reach them, and factoring them cost every start a second and a half): a
-        # question recognisably in English never reads them (it has English's function words,
-        # which a question in those languages lacks), and they cost an English question about
-        # a fifth of the screen.
-        readable = [r for r in rules if not r.languages or set(r.languages) & set(LANGUAGES)]
-        unread = [r for r in rules if r not in readable]
-        self.in_english = _Stage.of(kind, topic, readable)
-        unread_stage = _Stage.of(kind, topic, unread, factor=False) if unread else None
-
-        def with_unread(stage: _Stage) -> _Stage | _Either:
-            return _Either(stage, unread_stage) if unread_stage is not None else stage
-
-        self.all = with_unread(self.in_english)
+        self.all = _Stage.of(kind, topic, rules)
         # Per language: "geben" (German, to give) is not the Turkish "gebe" (pregnant), nor
         # the Spanish "dosis bajas" an Indonesian dosing question. Not factored (fewer
         # questions read them; factoring would cost every start more than it saves them):
@@ -295,17 +264,15 @@ class _Topic:
         self.english = _Stage.of(kind, topic, [r for r in rules if not r.languages],
                                  factor=False)
         # Languages whose rules are the same share their stages.
-        # Each reads the unread languages' rules too (a question in one of those may be
-        # guessed wrong), from their one shared stage.
-        built: dict[tuple[str, ...], _Stage | _Either] = {}
-        self.own: dict[tuple[str, bool], _Stage | _Either] = {}
+        built: dict[tuple[str, ...], _Stage] = {}
+        self.own: dict[tuple[str, bool], _Stage] = {}
         for lang in (lang for lang in LANGUAGES if lang != "en"):
             for with_english in (True, False):
-                chosen = [r for r in readable if (with_english or r.languages)
+                chosen = [r for r in rules if (with_english or r.languages)
                           and applies_to(r, lang)]
                 key = tuple(r.id for r in chosen)
                 if key not in built:
-                    built[key] = with_unread(_Stage.of(kind, topic, chosen, factor=False))
+                    built[key] = _Stage.of(kind, topic, chosen, factor=False)
                 self.own[lang, with_english] = built[key]
 
     def first_hit(self, forms: Iterable[str], english: Iterable[str] | None,
@@ -315,20 +282,9 @@ class _Topic:
         English rules read instead (None: they read `forms` too; set only with `lang`)."""
         if lang is None:
             return self.all.first_hit(forms)
-        if lang == IN_ENGLISH:
-            return self.in_english.first_hit(forms)
         if english is None:
             return self.own[lang, True].first_hit(forms)
         return self.own[lang, False].first_hit(forms) or self.english.first_hit(english)
-
-
-# The stage language of a question recognisably in English (see _Topic.in_english).
-IN_ENGLISH = "in English"
-
-
-def _stage_language(reading: Reading) -> str | None:
-    # The language whose stage reads the question: its own, English's, or None (every rule).
-    return reading.lang or (IN_ENGLISH if reading.in_english else None)
 
 
 def applies_to(rule: Rule, lang: str | None) -> bool:
@@ -490,7 +446,7 @@ class Screen:
 
     def decide(self, question: str, reading: Reading) -> tuple[Verdict, str, str] | None:
         """The verdict, the text that decided it and the words caught, or None."""
-        forms, english, lang = reading.forms, reading.english, _stage_language(reading)
+        forms, english, lang = reading.forms, reading.english, reading.lang
         for stage in self._first:
             hit = stage.first_hit(forms, english, lang)
             if hit:
@@ -620,7 +576,7 @@ class Screen:
     def set_aside(self, reading: Reading) -> str | None:
         """For a question nothing decided: the code path that kept a general dosing rule out
         (ABOUT_SOMETHING_ELSE or DOSE_AS_TOPIC), or None when no dosing rule caught it."""
-        english, lang = reading.english, _stage_language(reading)
+        english, lang = reading.english, reading.lang
         if self._dosing.first_hit(self._without_dose_topic(reading.forms) or (),
                                   self._without_dose_topic(english), lang):
             return ABOUT_SOMETHING_ELSE

@@ -30,7 +30,7 @@ from pathlib import Path
 from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import extractOne
 
-from faq_bot.core.language import LANGUAGES, foreign_language, function_words, language_guess
+from faq_bot.core.language import LANGUAGES, foreign_language, function_words
 from faq_bot.core.normalize import SHORTHAND, normalise
 from faq_bot.core.safety.ruleset import WORDS_DIR, read_word_file
 
@@ -137,9 +137,6 @@ class Reading:
     forms: tuple[str, ...]
     english: tuple[str, ...] | None = None  # only with `lang`
     lang: str | None = None  # the language it is recognisably in, when not English
-    # Recognisably English (more of its function words than any other language's): the
-    # rules written only for languages the guesser cannot recognise need not read it.
-    in_english: bool = False
 
 
 # The screen, the learned screen's gates (urgent words, dose as a topic, ...) and explain all
@@ -147,12 +144,11 @@ class Reading:
 @lru_cache(maxsize=4096)
 def read(question: str) -> Reading:
     """The forms of `question` the rules read; see Reading."""
-    guess = language_guess(question)
-    lang = None if guess == "en" else guess
+    lang = foreign_language(question)
     forms = _variants(question, lang)
     friends = _FALSE_FRIENDS.get(lang) if lang else None
     if friends is None:
-        return Reading(forms, None, lang, guess == "en")
+        return Reading(forms, None, lang)
     marked = tuple(dict.fromkeys(friends.sub(lambda m: f"{m.group(0)}_{lang}", f)
                                  for f in forms))
     return Reading(forms, None if marked == forms else marked, lang)

@@ -430,6 +430,14 @@ def test_the_articles_bottom_line_is_its_conclusion_whatever_came_before(
     assert replies[1][:2] == ("answer", "article-conclusion")
 
 
+@pytest.mark.parametrize("message", ["who wrote it", "who wrote this?", "and who is the author?"])
+def test_who_wrote_it_asks_about_the_article_whatever_came_before(
+        engine: Engine, message: str) -> None:
+    # "it" points back, but at the article: the answer about the article, not the last one's.
+    replies = converse(engine, "is that evidence based? what does the research say", message)
+    assert replies[1][:2] == ("answer", "about-this-article")
+
+
 def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: Engine) -> None:
     # Read with the previous turn it is about strains; alone it is the side-effects question,
     # and nothing in it leans on what came before.

@@ -32,9 +32,11 @@ CASES = [
     ("what's a lethal dose of kratom", "emergency", "self_harm"),
     ("what does the FDA say about kratom", "answer", "what-health-authorities-say"),
     ("have any deaths been linked to kratom", "answer", "reported-deaths"),
-    # The article names no author or date: the provenance fallback says so.
-    ("who wrote this article", "fallback", "provenance"),
-    ("when was the article published?", "fallback", "provenance"),
+    # What the article is, who wrote it and when, are answered (issue 15): the entry says the
+    # copy names neither author nor date, and that it reads as promotional.
+    ("who wrote this article", "answer", "about-this-article"),
+    ("when was the article published?", "answer", "about-this-article"),
+    ("who wrote this piece? is it from a doctor or a company", "answer", "about-this-article"),
     ("is this article reliable?", "answer", "about-this-article"),
     # "which kratom" asks for a strain; "what is kratom good for" does not.
     ("hey, which kratom is best for sleep?", "answer", "kratom-strains"),

@@ -362,9 +362,11 @@ def asks_about_last_answer(message: str) -> bool:
 
 # The subjects a message can bring of its own: the article's, and the risks people ask about.
 # The article's overall verdict is a subject of its own too: "so what's the bottom line?" after
-# an answer about research asks for the conclusion, not for that answer again.
+# an answer about research asks for the conclusion, not for that answer again. So is the article
+# itself: "who wrote it?" after any answer asks who wrote the article, not that answer's subject.
 _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
-                     r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+)\b")
+                     r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+|"
+                     r"wrote|written\s+by|authors?|writers?|published|sponsored)\b")
 
 
 # Saying a refused question is not the asker's own, and nothing more: "asking for a friend",

@@ -67,7 +67,7 @@ FIGURES_AFTER_DOSE = "conversation.figures"
 # 0.77 and above, the weak matches on words that only carry on at 0.40-0.62.
 CONFIDENT_IN_THREAD = 0.7
 # The fallbacks that say why the FAQ does not answer (see scope.py).
-_OUT_OF_SCOPE_REASONS = frozenset({"vendor", "legal", "provenance", "default"})
+_OUT_OF_SCOPE_REASONS = frozenset({"vendor", "legal", "default"})
 # Of those, the ones told by a message's words alone, whatever came before: buying and the law.
 _BUYING_OR_LAW = frozenset({"vendor", "legal"})
 # What ends an emergency thread among small talk: thanks or goodbye, not a bare "ok" or "hi".

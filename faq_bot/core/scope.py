@@ -122,20 +122,8 @@ def names_uncovered_topic(reading: str) -> bool:
                for m in _UNCOVERED.finditer(normalise(reading)))
 
 
-# Who wrote the article or when it was published: the copy the FAQ is built from names neither,
-# so the answer is that it does not say (the 'provenance' fallback), not an entry of the FAQ.
-# "what does the author say about red strains?" asks what the article says, and is answered.
-_PROVENANCE = re.compile(
-    r"\bwho (?:wrote|writes|authored|published|publishes|is behind|made|created|is the author|"
-    r"was the author|are the authors|were the authors|is the writer)\b(?! (?:about|that|the (?:part|section|line)))|"
-    r"\b(?:name of the (?:author|writer)|(?:author|writer) s (?:name|credentials|background|qualifications))\b|"
-    r"\bwhen (?:was|were|is) (?:it|this|that|the|this article|the article|the piece|this piece|the post|this post|the text|this text)"
-    r"(?: article| piece| post| text)? (?:written|published|posted|released|updated|put out|first published)\b|"
-    r"\b(?:publication|publishing|publish) date\b|\bhow (?:old|recent) is (?:this|the) (?:article|piece|post|text)\b")
-
-
 def out_of_scope_reason(question: str) -> str | None:
-    """'vendor', 'legal', 'provenance' or 'default' when the question is one the FAQ must not
+    """'vendor', 'legal' or 'default' when the question is one the FAQ must not
     answer, else None."""
     reason = out_of_scope_by_its_words(question)
     if reason is not None:
@@ -155,8 +143,6 @@ def out_of_scope_by_its_words(question: str) -> str | None:
     kratom named: a follow-up pointing back ("how does binding to those help me fall
     asleep?") is about the conversation's subject."""
     text = normalise(question)
-    if _PROVENANCE.search(text):
-        return "provenance"
     if _VENDOR.search(text):
         return "vendor"
     if _LEGAL.search(text):

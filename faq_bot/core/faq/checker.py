@@ -17,7 +17,7 @@ from faq_bot.core.yamlfile import Problem, YamlDoc
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTACT_KEYS = ("emergency", "crisis", "poison", "helpline")
 SMALLTALK_KEYS = ("greeting", "thanks", "goodbye", "capabilities")
-FALLBACK_KEYS = ("default", "vendor", "legal", "provenance", "empty", "language")
+FALLBACK_KEYS = ("default", "vendor", "legal", "empty", "language")
 ENTRY_KEYS = {"id", "question", "alternates", "answer", "source", "context", "followups"}
 
 

@@ -35,6 +35,10 @@ COMPARED = [
     "the article has kratom described as both a stimulant and a sleep aid, how?",
     "my sister keeps mixing it up with kava, are they different plants?",
     "am I mixing things up with something else, or is kratom an opioid?",
+    # (seventh round) the compared drug's effects, and a kind of drug after "and"
+    "do kratom's effects resemble those of sleeping pills at all?",
+    "is kratom anything like the ones of benzos for sleep?",
+    "does kratom act on the same receptors as codeine and that class of drug?",
 ]
 
 STILL_MIXING = [
@@ -53,6 +57,8 @@ STILL_MIXING = [
     "my dad takes oxycodone, is kratom similar to that?",
     "is kratom a good substitute for my zolpidem?",  # someone's own medicine
     "I want an alternative to my xanax, is kratom ok with it?",
+    "can I take kratom with morphine and that kind of painkiller?",
+    "is kratom ok with those of my pills that help me sleep?",
 ]
 
 

@@ -337,6 +337,9 @@ class Screen:
         compared = rf"(?:{words('substances')}|{words('substances_vague')}|melatonin)"
         self._comparison = re.compile(rf"\b{words('comparison')} (?:(?:just |simply |only )?"
                                       rf"(?:taking|popping|using|having|drinking|smoking) )?"
+                                      # the compared thing's effects ("anything like
+                                      # those of opioid painkillers")
+                                      rf"(?:(?:those|that|the ones|the effects?) of )?"
                                       rf"(?:a |an |the |other |most |many |some |regular |real |"
                                       rf"prescription |strong |stronger |powerful |heavy |hard )?"
                                       rf"{compared}\b"
@@ -347,6 +350,8 @@ class Screen:
                                       # A list compared with ("like morphine or codeine", "to
                                       # opioids rather than to, say, caffeine")
                                       rf"(?: (?:or|and|nor|and or|rather than) (?:to )?(?:say )?"
+                                      rf"(?:(?:that|this|those|other|any|similar) )?"
+                                      rf"(?:(?:kind|kinds|type|types|sort|sorts|class) of )?"
                                       rf"(?:a |an |the )?{compared}\b)*"
                                       rf"|\b{words('comparison')} (?:a |an |the |other )?\w+ "
                                       rf"(?:type|like|style|based|class|family) {compared}\b"
@@ -407,7 +412,10 @@ class Screen:
         # (words/use_or_safety.txt): "My daughter keeps mentioning kratom: what is it?", "I am
         # 71. Where does kratom come from?". The person is context, not the one who would take
         # it; a bare mention ("nana 90 kratom?") asks nothing and stays referred.
-        forms = (*reading.forms, *(reading.english or ()))
+        # The article's dose-effect subject says nothing of anyone's use ("I'm 82: what does
+        # 'dose-dependent' mean?"): taken out first, as before the dosing rules.
+        forms = tuple(self._dose_topic.sub(" ", f)
+                      for f in (*reading.forms, *(reading.english or ())))
         return any(self._asks.search(f) for f in forms) \
             and not any(self._use_or_safety.search(f) for f in forms)
 

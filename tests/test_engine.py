@@ -49,6 +49,14 @@ CASES = [
     ("does the serotonin link to melatonin actually hold up?", "answer", "melatonin"),
     ("what does melatonin do in the body", "fallback", None),
     ("does serotonin turn into melatonin?", "answer", "melatonin"),
+    # The article asked about as a text, and the strains named by colour alone, are the
+    # article's subjects; colour and takeaways of anything else are not.
+    ("what's the takeaway for people who sleep badly?", "answer", "article-conclusion"),
+    ("what does the conclusion say about being careful?", "answer", "article-conclusion"),
+    ("are some varieties better for winding down?", "answer", "kratom-strains"),
+    ("why is the red one supposed to be the calming one?", "answer", "red-vein-strains"),
+    ("what colour light is best for sleep?", "fallback", None),
+    ("what's the takeaway from sleep hygiene research?", "fallback", None),
     # Waking in the night as a complaint of its own is general sleep, not the article's.
     ("why do I keep waking up at 4 in the morning", "fallback", None),
     ("why do I wake up in the middle of the night?", "fallback", None),

@@ -79,6 +79,16 @@ DOMAIN = re.compile(
     rf"\b(?:{KRATOM_NAMES}|kratoms|mitragyn\w*|mitragynine|speciosa|7 ?oh|7 hydroxy\w*|"
     r"hydroxymitragynine|alkaloids?|strains?|veins?|maeng da|bali|borneo|thai|malay|indo|leaf|"
     r"leaves|powder|capsules?|article|author|faq|it|its|this|that|they|them|these|those)\b"
+    # The article asked about as a text ("what's the big picture here", "the takeaway", "tl;dr
+    # of this page", "does the writer think..."): the conclusion or the introduction.
+    r"|\b(?:takeaway|take away|big picture|bottom line|main (?:point|claim|message|idea)|tl ?dr|"
+    r"the (?:writer|piece|post|page|text|conclusion|intro|introduction))\b"
+    # The strains named by colour alone ("which colour is the sleepy one", "the red one",
+    # "red vs green vs white", "is there a reason red is linked with relaxation").
+    r"|\b(?:colou?rs?|varieties|variety|the (?:red|green|white) (?:ones?|kind|type|stuff))\b"
+    r"|\b(?:red|green|white) (?:vs|versus|or|and) (?:red|green|white)\b"
+    r"|\b(?:red|green|white) (?:is|are|ones are|one is) (?:\w+ ){0,2}(?:linked|associated|"
+    r"connected|tied|said|supposed|known|considered|thought|more|less|better)\b"
     # The article's claimed mechanism named as a thing of its own ("the melatonin effect", "the
     # serotonin -> melatonin thing", "is the melatonin link proven?"): its claim, not sleep in
     # general ("what does melatonin do" still is).

@@ -438,6 +438,19 @@ def test_who_wrote_it_asks_about_the_article_whatever_came_before(
     assert replies[1][:2] == ("answer", "about-this-article")
 
 
+@pytest.mark.parametrize("message", ["can it kill you?", "is it dangerous though?"])
+def test_a_risk_asked_after_any_answer_is_the_risk_answer(engine: Engine, message: str) -> None:
+    # Whether it can kill or harm is a subject of its own, not the conclusion's.
+    replies = converse(engine, "what does the article conclude?", message)
+    assert replies[1][:2] == ("answer", "is-kratom-safe")
+
+
+def test_source_for_that_asks_for_the_citation_not_a_seller(engine: Engine) -> None:
+    replies = converse(engine, "why are red strains more sedating?", "source for that?")
+    assert replies[0][0] == "answer"
+    assert replies[1][:2] == ("answer", replies[0][1])
+
+
 def test_a_short_message_that_does_not_point_back_keeps_its_own_answer(engine: Engine) -> None:
     # Read with the previous turn it is about strains; alone it is the side-effects question,
     # and nothing in it leans on what came before.

@@ -57,6 +57,13 @@ CASES = [
     ("why is the red one supposed to be the calming one?", "answer", "red-vein-strains"),
     ("what colour light is best for sleep?", "fallback", None),
     ("what's the takeaway from sleep hygiene research?", "fallback", None),
+    # A shop only mentioned as where it was seen is not a question about buying.
+    ("what is kratom? I keep seeing it at the gas station", "answer", "what-is-kratom"),
+    ("where can I buy kratom? I keep seeing it at the gas station", "fallback", "vendor"),
+    ("is gas station kratom any good?", "fallback", "vendor"),
+    # Overdose asked in general is a risk question; one happening is an emergency.
+    ("can you overdose on kratom?", "answer", "is-kratom-safe"),
+    ("i think i overdosed on kratom", "emergency", "overdose"),
     # Waking in the night as a complaint of its own is general sleep, not the article's.
     ("why do I keep waking up at 4 in the morning", "fallback", None),
     ("why do I wake up in the middle of the night?", "fallback", None),

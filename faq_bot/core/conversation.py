@@ -366,7 +366,10 @@ def asks_about_last_answer(message: str) -> bool:
 # itself: "who wrote it?" after any answer asks who wrote the article, not that answer's subject.
 _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
                      r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+|"
-                     r"wrote|written\s+by|authors?|writers?|published|sponsored)\b")
+                     r"wrote|written\s+by|authors?|writers?|published|sponsored|"
+                     # whether it can kill or harm, a risk of its own after any answer
+                     r"kill|kills|lethal|deadly|die|dying|deaths?|dangerous|danger|harmful|"
+                     r"overdos\w*)\b")
 
 
 # Saying a refused question is not the asker's own, and nothing more: "asking for a friend",

@@ -9,7 +9,7 @@ from faq_bot.core.normalize import KRATOM_NAMES, normalise
 
 # Sellers as the source of a claim ("or is that just what sellers say?") are not buying.
 _VENDOR = re.compile(
-    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|(?:vendor|vendors|seller|sellers)(?! (?:say|says|said|claim|claims|claimed|tell|tells|told|promise|promises|promised|advertise|advertises|hype|hypes|push|pushes|make it sound)\b)|supplier|suppliers|brand|brands|retailer|dealer|source for|(?:get|find|pick up|grab) (?:it|kratom|some|any)(?: kratom)? (?:from|online|near|at (?:a |the )?(?:target|cvs|kroger|tesco|boots|pharmacy|drugstore|supermarket|health food store|corner shop|vape shop|dispensary|mall))|walmart|walgreens|costco|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
+    r"\b(?:buy|buying|bought|purchase|purchasing|order|ordering|shop|shops|store|stores|(?:vendor|vendors|seller|sellers)(?! (?:say|says|said|claim|claims|claimed|tell|tells|told|promise|promises|promised|advertise|advertises|hype|hypes|push|pushes|make it sound)\b)|supplier|suppliers|brand|brands|retailer|dealer|source for(?! (?:that|this|the (?:claim|quote|answer|statement|article|line)))|(?:get|find|pick up|grab) (?:it|kratom|some|any)(?: kratom)? (?:from|online|near|at (?:a |the )?(?:target|cvs|kroger|tesco|boots|pharmacy|drugstore|supermarket|health food store|corner shop|vape shop|dispensary|mall))|walmart|walgreens|costco|online|near me|ship|shipping|deliver\w*|price|prices|pricing|cost|costs|cheap|cheapest|discount|coupon|promo|best deals?|good deals?|deals on|sale|sell|selling|sells|amazon|smoke shop|head shop|gas station)\b"
     r"|\bwhere (?:can|do|should|to) (?:i |you |one )?(?:get|find|buy|order)\b"
     r"|\b(?:which|what) (?:kratom )?(?:brand|product|company|vendor|shop|website|site)\b"
     # Buying, selling and prices in the other languages the service reads, whether or not the
@@ -18,6 +18,15 @@ _VENDOR = re.compile(
     r"ach[eè]te|acheter|achat|kauf(?:e|en|t)?|gekauft|verkauf\w*|kharid\w*|tienda|loja|"
     r"boutique|precio|pre[cç]o|prix|preis)\b"
 )
+# A shop only mentioned as where the asker saw it, or its staff as who said something ("what is
+# kratom? keep seeing it at the gas station", "the head shop guy was useless"): asks nothing
+# about buying, so it is read without them. "where can I buy it" still is buying.
+_SEEN_AT_A_SHOP = re.compile(
+    r"\b(?:see|sees|seeing|saw|seen|noticed|notice|noticing|spotted|spot|found)\b(?: \w+){0,4} "
+    r"(?:at|in) (?:the |a |my |our |local |every |all the )*(?:gas stations?|smoke shops?|head shops?|"
+    r"vape shops?|corner shops?|shops?|stores?)\b"
+    r"|\b(?:gas station|smoke shop|head shop|vape shop|shop|store) (?:guy|guys|girl|clerk|owner|"
+    r"person|people|staff|employee|worker|cashier)s?\b")
 _LEGAL = re.compile(
     # "my brother in law" is family, not the law.
     r"(?<!\bin )\blaws?\b|"
@@ -153,7 +162,7 @@ def out_of_scope_by_its_words(question: str) -> str | None:
     kratom named: a follow-up pointing back ("how does binding to those help me fall
     asleep?") is about the conversation's subject."""
     text = normalise(question)
-    if _VENDOR.search(text):
+    if _VENDOR.search(_SEEN_AT_A_SHOP.sub(" ", text)):
         return "vendor"
     if _LEGAL.search(text):
         return "legal"

@@ -43,6 +43,7 @@ from faq_bot.core.safety.ruleset import (
     load_rules,
     top_level_alternatives,
 )
+from faq_bot.core.safety.scripts import needs_non_ascii
 from faq_bot.core.safety.topics import (
     DEPENDENCE,
     DOSING,
@@ -210,6 +211,9 @@ class _Stage:
     regex: re.Pattern[str]  # every rule of the topic but the anchored alternatives, as one
     anchored: tuple[_Anchored, ...]  # the rules' alternatives anchored at the start
     rules: tuple[tuple[re.Pattern[str], Verdict], ...]
+    # The same rules without those that only match a letter outside ASCII (scripts.py), for a
+    # form all in ASCII; None when there are none to leave out.
+    ascii: _Stage | None = None
 
     @classmethod
     def of(cls, kind: str, topic: str, rules: Sequence[Rule], factor: bool = True) -> _Stage:
@@ -217,8 +221,13 @@ class _Stage:
         makes searching cheaper and compiling dearer."""
         anchored = tuple(_Anchored.of(alternative, factor)
                          for alternative in dict.fromkeys(_alternatives(rules)[1]))
+        latin = [r for r in rules if not needs_non_ascii(r.regex)]
+        ascii = None
+        if len(latin) < len(rules):
+            # "(?!)" never matches: every rule of this stage needs another script.
+            ascii = cls.of(kind, topic, latin, factor) if latin else cls(re.compile("(?!)"), (), ())
         return cls(_alternation(rules, factor=factor, anchored=False), anchored,
-                   tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules))
+                   tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules), ascii)
 
     def start(self, form: str) -> int | None:
         """Where the first of the rules to match in `form` starts, or None: where
@@ -236,12 +245,13 @@ class _Stage:
     def first_hit(self, forms: Iterable[str]) -> tuple[Verdict, str, str] | None:
         """The verdict, form and matched words for the first form any rule catches."""
         for form in forms:
-            start = self.start(form)
+            stage = self.ascii if self.ascii is not None and form.isascii() else self
+            start = stage.start(form)
             if start is not None:
                 # The alternation took the first rule that matches where the match starts;
                 # finding it only on a hit keeps the search itself free of capturing groups,
                 # which would cost every question.
-                for regex, verdict in self.rules:
+                for regex, verdict in stage.rules:
                     found = regex.match(form, start)
                     if found:
                         return verdict, form, found.group(0)

@@ -53,6 +53,11 @@ from faq_bot.core.safety.topics import (
 )
 from faq_bot.core.safety.variants import Reading, read
 
+# What a phrase about dose as the article's subject is replaced with before the dosing and
+# dependence rules read a question: a word no question holds, which a rule may name to ask
+# for figures about that subject ("does the amount really change the effect? any numbers?").
+DOSE_TOPIC_MARK = " dosetopic "
+
 # The paths that stay in code, by the id a verdict or an explanation names them with.
 DOSE_AMOUNT = "dosing.dose-amount"
 MISSPELT_AMOUNT = "dosing.misspelt-amount"
@@ -424,7 +429,7 @@ class Screen:
         # it; a bare mention ("nana 90 kratom?") asks nothing and stays referred.
         # The article's dose-effect subject says nothing of anyone's use ("I'm 82: what does
         # 'dose-dependent' mean?"): taken out first, as before the dosing rules.
-        forms = tuple(self._dose_topic.sub(" ", f)
+        forms = tuple(self._dose_topic.sub(DOSE_TOPIC_MARK, f)
                       for f in (*reading.forms, *(reading.english or ())))
         return any(self._asks.search(f) for f in forms) \
             and not any(self._use_or_safety.search(f) for f in forms)
@@ -451,7 +456,8 @@ class Screen:
                    for f in forms)
 
     def _without_dose_topic(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        return None if forms is None else tuple(self._dose_topic.sub(" ", f) for f in forms)
+        return None if forms is None else tuple(self._dose_topic.sub(DOSE_TOPIC_MARK, f)
+                                                for f in forms)
 
     def _without_comparisons(self, forms: tuple[str, ...] | None) -> tuple[str, ...] | None:
         return None if forms is None else tuple(self._without_comparison(f) for f in forms)
@@ -581,7 +587,7 @@ class Screen:
             return False
         forms = reading.forms if rule.languages or reading.english is None else reading.english
         if rule.topic in (DOSING, DEPENDENCE):
-            forms = tuple(self._dose_topic.sub(" ", f) for f in forms)
+            forms = tuple(self._dose_topic.sub(DOSE_TOPIC_MARK, f) for f in forms)
         elif rule.topic == INTERACTION:
             forms = tuple(self._without_comparison(f) for f in forms)
         return any(rule.regex.search(f) for f in forms)

@@ -126,6 +126,13 @@ CASES = [
     ("buenas, ¿qué preguntas te puedo hacer?", "smalltalk", "capabilities"),
     ("oi, que perguntas posso fazer?", "smalltalk", "capabilities"),
     ("Welche Fragen kann ich stellen?", "smalltalk", "capabilities"),
+    # (round 7) a computer or a person; Indonesian "what can you help with"; thanks in Italian
+    # and Japanese in romaji; a longer first-time greeting that asks nothing
+    ("are you a machine or a real person?", "smalltalk", "capabilities"),
+    ("hai, bisa bantu apa?", "smalltalk", "capabilities"),
+    ("grazie, molto gentile", "smalltalk", "thanks"),
+    ("domo arigatou", "smalltalk", "thanks"),
+    ("hello, first time trying one of these little chat windows", "smalltalk", "greeting"),
     # who it is and what it can do, in French, Portuguese, Spanish, German; "anyway" after it
     ("Bonsoir, que savez-vous faire ?", "smalltalk", "capabilities"),
     ("o que você consegue fazer?", "smalltalk", "capabilities"),

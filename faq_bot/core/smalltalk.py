@@ -7,10 +7,10 @@ import re
 
 from faq_bot.core.normalize import normalise
 
-_GREETING = r"g ?day|gday|hi+|hello+|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|bonsoir|buongiorno|buonasera|salve|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|how is it going|c[oó]mo est[aá]s|qu[eé] tal|como vai|tudo bem|comment [cç]a va|[cç]a va|wie geht s|wie geht es dir|how is everything|how are things|(?:is )?any ?(?:one|body) (?:there|here|home)|(?:are )?(?:you|u) (?:awake|there|up|around|online)"
+_GREETING = r"g ?day|gday|hi+|hello+|halo|hai|hey+|heya|hiya|howdy|yo|sup|what is up|wassup|greetings|good (?:morning|afternoon|evening|day)|hola|hallo|bonjour|bonsoir|buongiorno|buonasera|salve|buenas|buenos d[ií]as|buenas (?:tardes|noches)|oi|ol[aá]|bom dia|boa (?:tarde|noite)|salut|guten (?:tag|morgen|abend)|namaste|morning|evening|hi there|hello there|hey there|how are (?:you|ya|u)(?: doing| going| today)*|how s it going|how is it going|c[oó]mo est[aá]s|qu[eé] tal|como vai|tudo bem|comment [cç]a va|[cç]a va|wie geht s|wie geht es dir|how is everything|how are things|(?:is )?any ?(?:one|body) (?:there|here|home)|(?:are )?(?:you|u) (?:awake|there|up|around|online)"
 _THANKS = r"thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch)?|thank u|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)|great|awesome|cool|ok(?:ay)?|got it|nice|perfect|helpful|that helps|that helped"
 _GOODBYE = r"bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|cya|good night|goodnight|night|take care|that is all|i am done"
-_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this(?: thing| bot| chat| site| page)?|what (?:else )?can you (?:actually |really )?(?:answer|cover|talk about)|(?:what|which) topics (?:do|can) you (?:cover|answer|handle|talk about)|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|a human|real|an ai|ai|a person|a real person)(?: or (?:a |an )?(?:bot|robot|human|real person|person|ai|real))?|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|(?:what|which) (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) (?:can you|are you able to) (?:help (?:me )?with|answer|do|handle|cover)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?(?:pode|sabe|consegue) fazer|que (?:peux tu|pouvez vous|sais tu|savez vous) faire|qui[eé]n eres(?: t[uú])?|qui (?:es tu|[eê]tes vous)|wer bist du|quem [eé] (?:voc[eê]|tu)|chi sei|cosa (?:puoi|sai) fare|siapa (?:kamu|anda)|was kannst du(?: alles)?(?: tun| machen)?|apa yang bisa kamu lakukan|what else can you (?:do|answer|tell me about)|qu[eé] (?:tipo de |clase de )?preguntas (?:te )?puedo hacer(?:te)?|qu[eé] (?:te )?puedo preguntar(?:te)?|que (?:tipo de )?perguntas (?:eu )?posso (?:te )?fazer|o que (?:eu )?posso (?:te )?perguntar|quelles? (?:sortes? de |types? de )?questions (?:puis je|je peux|peut on) (?:te |vous )?poser|was kann ich dich fragen|welche fragen kann ich (?:dir )?stellen"
+_CAPABILITIES = r"help|help me|what can you do|what do you do|what are you|who are you|what is this(?: thing| bot| chat| site| page)?|what (?:else )?can you (?:actually |really )?(?:answer|cover|talk about)|(?:what|which) topics (?:do|can) you (?:cover|answer|handle|talk about)|how does this work|how do (?:i|you) use (?:this|you)|what (?:can|should) i ask(?: you)?|what (?:kinds? of |sorts? of |types? of )?(?:questions|things|topics|stuff) (?:can|do|should|could|will) (?:you|i) (?:answer|ask|help with|do|cover|handle)(?: you)?|what do you know(?: about)?|what are you for|what topics(?: do you cover)?|are you (?:a bot|a robot|human|a human|real|an ai|ai|a person|a real person|a computer|a machine|a chatbot)(?: or (?:a |an )?(?:bot|robot|human|real person|person|ai|real|computer|machine|chatbot))?|who am i talking to|who is this|am i talking to a (?:bot|human|person|real person)|menu|start|options|commands|what questions can you answer|how can you help(?: me)?|what (?:else )?can you (?:actually |really )?help (?:me )?with|(?:what|which) (?:sort|sorts|kind|kinds|type|types) of (?:stuff|things|questions|topics) (?:can you|are you able to) (?:help (?:me )?with|answer|do|handle|cover)|what (?:you can|can you) do(?: for me)?|qu[eé] puedes hacer|o que (?:voc[eê] )?(?:pode|sabe|consegue) fazer|que (?:peux tu|pouvez vous|sais tu|savez vous) faire|qui[eé]n eres(?: t[uú])?|qui (?:es tu|[eê]tes vous)|wer bist du|quem [eé] (?:voc[eê]|tu)|chi sei|cosa (?:puoi|sai) fare|siapa (?:kamu|anda)|was kannst du(?: alles)?(?: tun| machen)?|apa yang bisa kamu lakukan|(?:kamu |anda )?bisa bantu apa(?: saja)?|what else can you (?:do|answer|tell me about)|qu[eé] (?:tipo de |clase de )?preguntas (?:te )?puedo hacer(?:te)?|qu[eé] (?:te )?puedo preguntar(?:te)?|que (?:tipo de )?perguntas (?:eu )?posso (?:te )?fazer|o que (?:eu )?posso (?:te )?perguntar|quelles? (?:sortes? de |types? de )?questions (?:puis je|je peux|peut on) (?:te |vous )?poser|was kann ich dich fragen|welche fragen kann ich (?:dir )?stellen"
 _FILLER = r"(?:\s+(?:fr|ngl|lol|tho|anyway|anyways|exactly|actually|here|bot|a bot|an ai|a robot|a human|a person|there|friend|again|so much|please|pls|all|everyone|kratom bot|faq bot|mate|man|dude|buddy|pal|guys|then|be honest|honestly))*"
 
 # Two of a kind joined ("who are you and what can I ask?") are still that one intent.
@@ -38,7 +38,9 @@ _WORDS = {
                "valeu", "shukriya", "dhanyavad", "dhanyavaad", "dhanyawad",
                # Indonesian, Polish, Tagalog, Vietnamese, Turkish, Russian, Swahili
                "makasih", "dziękuję", "dziekuje", "dzięki", "dzieki", "salamat", "cảm",
-               "teşekkürler", "tesekkurler", "sağol", "sagol", "spasibo", "asante"},
+               "teşekkürler", "tesekkurler", "sağol", "sagol", "spasibo", "asante",
+               # Japanese in romaji
+               "arigatou", "arigato", "arigatō"},
     "greeting": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "morning", "evening", "hola",
                  "gm",
                  "olá", "ola", "bonjour", "salut", "hallo", "ciao", "servus", "oi",
@@ -56,7 +58,8 @@ _FILLER_WORDS = {"ok", "okay", "cool", "great", "awesome", "nice", "good", "you"
                  "now", "your", "been", "today", "doing", "terima", "kasih", "banyak",
                  "beaucoup", "bonne", "soirée", "journée", "tschüss", "tschuss", "und", "für",
                  "die", "hilfe", "muchas", "muito", "grazie", "mille", "dank", "je", "wel", "bedankt",
-                 "schön", "schon", "sehr",
+                 "schön", "schon", "sehr", "molto", "gentile", "gozaimasu", "gozaimashita",
+                 "domo", "muy", "amable",
                  # thanks anyway: "grazie lo stesso", "gracias igual", "merci quand même"
                  "lo", "stesso", "igual", "igualmente", "quand", "même", "trotzdem",
                  "day", "weekend", "evening", "and", "take", "care",
@@ -116,7 +119,7 @@ _SUBJECT = re.compile(r"\b(?:kratom|strains?|red|green|white|veins?|bali|borneo|
 # short remark that asks nothing and names nothing of the article's ("good morning! just off
 # a night shift lol"; not "hi, I can't sleep" or "hello, kratom question").
 _INTRODUCTION = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,3}} here$")
-_GREETING_REMARK = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,7}}$")
+_GREETING_REMARK = re.compile(rf"^(?:{_GREETING})(?: \w+){{1,10}}$")
 # Nobody and nothing wrong in the remark: "hey, my friend is not breathing", "morning, my head
 # hurts", "hi, I took too much" are not greetings (the screen sees them first anyway).
 _NOT_A_REMARK = re.compile(r"\b(?:i|im|me|my|mine|he|she|him|her|his|we|us|our|they|them|their|"

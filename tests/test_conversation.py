@@ -445,6 +445,20 @@ def test_a_risk_asked_after_any_answer_is_the_risk_answer(engine: Engine, messag
     assert replies[1][:2] == ("answer", "is-kratom-safe")
 
 
+@pytest.mark.parametrize("message", ["which type is best for that?", "and which kind is calmest?"])
+def test_which_kind_of_it_asks_for_the_strains_whatever_came_before(
+        engine: Engine, message: str) -> None:
+    replies = converse(engine, "how does kratom help you fall asleep?", message)
+    assert replies[1][0] == "answer"
+    assert replies[1][1] in ("kratom-strains", "red-vein-strains"), replies[1]
+
+
+def test_what_kind_of_effects_stays_with_the_last_answer(engine: Engine) -> None:
+    # "kind of" something else is not a kind of kratom.
+    replies = converse(engine, "what are the alkaloids in kratom?", "like what kind of effects?")
+    assert replies[1][1] not in ("kratom-strains", "red-vein-strains")
+
+
 def test_source_for_that_asks_for_the_citation_not_a_seller(engine: Engine) -> None:
     replies = converse(engine, "why are red strains more sedating?", "source for that?")
     assert replies[0][0] == "answer"

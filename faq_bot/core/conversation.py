@@ -367,6 +367,8 @@ def asks_about_last_answer(message: str) -> bool:
 _TOPICS = re.compile(rf"\b(?:{_ARTICLE_SUBJECTS}|addict\w*|dependen\w*|hooked|side\s+effects?|"
                      r"risks?|withdrawal|bottom\s+line|takeaway|conclu\w+|"
                      r"wrote|written\s+by|authors?|writers?|published|sponsored|"
+                     # which kind of it: the strains, whatever the last answer was about
+                     r"(?:which|what) (?:type|types|kind|kinds|variety|varieties|colou?r)(?! of\b)|"
                      # whether it can kill or harm, a risk of its own after any answer
                      r"kill|kills|lethal|deadly|die|dying|deaths?|dangerous|danger|harmful|"
                      r"overdos\w*)\b")

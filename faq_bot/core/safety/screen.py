@@ -216,9 +216,9 @@ class _Stage:
     regex: re.Pattern[str]  # every rule of the topic but the anchored alternatives, as one
     anchored: tuple[_Anchored, ...]  # the rules' alternatives anchored at the start
     rules: tuple[tuple[re.Pattern[str], Verdict], ...]
-    # The same rules without those that only match a letter outside ASCII (scripts.py), for a
-    # form all in ASCII; None when there are none to leave out.
-    ascii: _Stage | None = None
+    # The rules that only match a letter outside ASCII (scripts.py), searched apart and only
+    # in a form that has one; None when there are none. `regex` holds the others.
+    other_scripts: re.Pattern[str] | None = None
 
     @classmethod
     def of(cls, kind: str, topic: str, rules: Sequence[Rule], factor: bool = True) -> _Stage:
@@ -227,17 +227,20 @@ class _Stage:
         anchored = tuple(_Anchored.of(alternative, factor)
                          for alternative in dict.fromkeys(_alternatives(rules)[1]))
         latin = [r for r in rules if not needs_non_ascii(r.regex)]
-        ascii = None
-        if len(latin) < len(rules):
-            # "(?!)" never matches: every rule of this stage needs another script.
-            ascii = cls.of(kind, topic, latin, factor) if latin else cls(re.compile("(?!)"), (), ())
-        return cls(_alternation(rules, factor=factor, anchored=False), anchored,
-                   tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules), ascii)
+        others = [r for r in rules if needs_non_ascii(r.regex)]
+        # Two alternations of disjoint rules cost about what one of them all costs to compile.
+        return cls(_alternation(latin, factor=factor, anchored=False) if latin else _NEVER,
+                   anchored, tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules),
+                   _alternation(others, factor=factor, anchored=False) if others else None)
 
     def start(self, form: str) -> int | None:
         """Where the first of the rules to match in `form` starts, or None: where
         `_alternation(rules, factor=False).search(form)` starts."""
         match = self.regex.search(form)
+        if self.other_scripts is not None and not form.isascii():
+            other = self.other_scripts.search(form)
+            if other is not None and (match is None or other.start() < match.start()):
+                match = other
         if match is not None and match.start() == 0:
             return 0
         # "^" matches only at the start (no rule reads lines): an anchored alternative that
@@ -250,18 +253,21 @@ class _Stage:
     def first_hit(self, forms: Iterable[str]) -> tuple[Verdict, str, str] | None:
         """The verdict, form and matched words for the first form any rule catches."""
         for form in forms:
-            stage = self.ascii if self.ascii is not None and form.isascii() else self
-            start = stage.start(form)
+            start = self.start(form)
             if start is not None:
                 # The alternation took the first rule that matches where the match starts;
                 # finding it only on a hit keeps the search itself free of capturing groups,
                 # which would cost every question.
-                for regex, verdict in stage.rules:
+                for regex, verdict in self.rules:
                     found = regex.match(form, start)
                     if found:
                         return verdict, form, found.group(0)
                 raise AssertionError(f"no rule matches where the alternation did: {form!r}")
         return None
+
+
+# Matches nothing: the alternation of a stage whose every rule needs another script.
+_NEVER = re.compile("(?!)")
 
 
 class _Topic:

@@ -226,8 +226,8 @@ class _Stage:
         makes searching cheaper and compiling dearer."""
         anchored = tuple(_Anchored.of(alternative, factor)
                          for alternative in dict.fromkeys(_alternatives(rules)[1]))
-        latin = [r for r in rules if not needs_non_ascii(r.regex)]
         others = [r for r in rules if needs_non_ascii(r.regex)]
+        latin = [r for r in rules if r not in others]
         # Two alternations of disjoint rules cost about what one of them all costs to compile.
         return cls(_alternation(latin, factor=factor, anchored=False) if latin else _NEVER,
                    anchored, tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules),

@@ -5,6 +5,7 @@ rules for other scripts cost English questions nothing."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 try:  # Python 3.11+ keeps the parser private; the pattern language itself is stable.
@@ -46,5 +47,10 @@ def _consumes_non_ascii(items: Any) -> bool:
 def needs_non_ascii(pattern: str | re.Pattern[str]) -> bool:
     """Whether every match of `pattern` holds a character outside ASCII, so that it can never
     match text that is all ASCII. False whenever that cannot be shown."""
-    text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-    return _consumes_non_ascii(_p.parse(text))
+    return _needs_non_ascii(pattern.pattern if isinstance(pattern, re.Pattern) else pattern)
+
+
+@lru_cache(maxsize=4096)
+def _needs_non_ascii(pattern: str) -> bool:
+    # Parsing is dear and every stage asks of the same rules: once a pattern.
+    return _consumes_non_ascii(_p.parse(pattern))

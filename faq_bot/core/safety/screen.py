@@ -226,8 +226,10 @@ class _Stage:
         makes searching cheaper and compiling dearer."""
         anchored = tuple(_Anchored.of(alternative, factor)
                          for alternative in dict.fromkeys(_alternatives(rules)[1]))
-        others = [r for r in rules if needs_non_ascii(r.regex)]
-        latin = [r for r in rules if r not in others]
+        latin: list[Rule] = []
+        others: list[Rule] = []
+        for rule in rules:
+            (others if needs_non_ascii(rule.regex) else latin).append(rule)
         # Two alternations of disjoint rules cost about what one of them all costs to compile.
         return cls(_alternation(latin, factor=factor, anchored=False) if latin else _NEVER,
                    anchored, tuple((r.regex, Verdict(kind, topic, r.id)) for r in rules),
@@ -435,8 +437,7 @@ class Screen:
         # it; a bare mention ("nana 90 kratom?") asks nothing and stays referred.
         # The article's dose-effect subject says nothing of anyone's use ("I'm 82: what does
         # 'dose-dependent' mean?"): taken out first, as before the dosing rules.
-        forms = tuple(self._dose_topic.sub(DOSE_TOPIC_MARK, f)
-                      for f in (*reading.forms, *(reading.english or ())))
+        forms = self._without_dose_topic((*reading.forms, *(reading.english or ()))) or ()
         return any(self._asks.search(f) for f in forms) \
             and not any(self._use_or_safety.search(f) for f in forms)
 
@@ -593,7 +594,7 @@ class Screen:
             return False
         forms = reading.forms if rule.languages or reading.english is None else reading.english
         if rule.topic in (DOSING, DEPENDENCE):
-            forms = tuple(self._dose_topic.sub(DOSE_TOPIC_MARK, f) for f in forms)
+            forms = self._without_dose_topic(forms) or ()
         elif rule.topic == INTERACTION:
             forms = tuple(self._without_comparison(f) for f in forms)
         return any(rule.regex.search(f) for f in forms)
